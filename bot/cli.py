@@ -1,0 +1,106 @@
+"""`stardust` command line: migrate, the embedded database, the demo, the bot."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+
+from bot import __version__
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"stardust: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from bot import config, migrate
+
+    url = config.database_url()
+    if args.check:
+        report = migrate.check(url)
+        for line in report.lines(checking=True):
+            print(line)
+        return 1 if report.drift else 0
+    report = migrate.migrate(url)
+    for line in report.lines(checking=False):
+        print(line)
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from bot import pgcluster
+
+    if os.environ.get("DATABASE_URL") and args.action in ("url", "psql"):
+        from bot.config import normalize_url
+
+        url = normalize_url(os.environ["DATABASE_URL"])
+    else:
+        cluster = pgcluster.Cluster(pgcluster.default_datadir())
+        if args.action == "stop":
+            cluster.stop()
+            print("embedded database stopped")
+            return 0
+        if args.action == "status":
+            running = cluster.is_initialized() and cluster.is_running()
+            print(f"data directory: {cluster.datadir}")
+            print("running" if running else "not running")
+            return 0 if running else 3
+        url = pgcluster.embedded_url()
+    if args.action == "url":
+        print(url)
+    elif args.action == "start":
+        print(f"embedded database running: {url}")
+    elif args.action == "psql":
+        psql = shutil.which("psql")
+        if not psql:
+            return _fail("psql not found: apt-get install postgresql-client")
+        return subprocess.call([psql, url])
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot import demo
+
+    return demo.main(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="stardust",
+        description="Stardust: an anime gacha game for Discord whose engine is PostgreSQL. "
+                    "Uses DATABASE_URL, or an embedded local PostgreSQL when it is unset.")
+    p.add_argument("--version", action="version", version=f"stardust {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    m = sub.add_parser("migrate", help="apply pending migrations and redeploy every function")
+    m.add_argument("--check", action="store_true",
+                   help="change nothing; exit 1 if a migration is pending or a deployed "
+                        "function differs from its file")
+    m.set_defaults(func=cmd_migrate)
+
+    d = sub.add_parser("db", help="the embedded database")
+    d.add_argument("action", choices=["url", "start", "stop", "status", "psql"])
+    d.set_defaults(func=cmd_db)
+
+    demo = sub.add_parser("demo", help="migrate, load the demo catalogue and play a session")
+    demo.add_argument("--user", type=int, default=1, help="demo player's user id")
+    demo.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from bot.pgcluster import ClusterError, PostgresNotFound
+
+    try:
+        return args.func(args)
+    except PostgresNotFound as exc:
+        return _fail(str(exc))
+    except ClusterError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130

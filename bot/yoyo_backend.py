@@ -1,0 +1,39 @@
+"""yoyo backend for Stardust: psycopg 3, bookkeeping tables out of `public`.
+
+yoyo maps `postgresql://` to psycopg2, which we do not ship, and creates its tables
+(_yoyo_migration, _yoyo_log, yoyo_lock, ...) in whatever schema comes first in the search
+path, usually `public`, which Supabase exposes over its REST API. This backend, registered
+under the URL schemes `stardust+postgresql` and `stardust+postgres`, connects with psycopg 3
+and keeps those tables in schema `stardust_migrations`, which PUBLIC cannot use.
+The repo's yoyo.ini builds such a URL from DATABASE_URL: `stardust+%(DATABASE_URL)s`.
+"""
+
+from __future__ import annotations
+
+from yoyo.backends.core.postgresql import PostgresqlPsycopgBackend
+
+MIGRATIONS_SCHEMA = "stardust_migrations"
+
+
+class StardustBackend(PostgresqlPsycopgBackend):
+    def connect(self, dburi):
+        conn = super().connect(dburi)
+        self.schema = self.schema or MIGRATIONS_SCHEMA
+        return conn
+
+    def init_connection(self, connection):
+        with connection.cursor() as cur:
+            cur.execute(f"create schema if not exists {self.schema}")
+            cur.execute(f"revoke all on schema {self.schema} from public")
+        super().init_connection(connection)
+
+
+def yoyo_url(database_url: str) -> str:
+    """`postgresql://…` (or `postgres://`, `postgresql+psycopg://`) → `stardust+postgresql://…`."""
+    scheme, sep, rest = database_url.partition("://")
+    if not sep:
+        raise ValueError(f"not a database URL: {database_url!r}")
+    base = scheme.split("+")[-1] if scheme.startswith("stardust+") else scheme.split("+")[0]
+    if base not in ("postgresql", "postgres"):
+        raise ValueError(f"unsupported database URL scheme {scheme!r}: use postgresql://")
+    return f"stardust+postgresql://{rest}"

@@ -1,0 +1,80 @@
+"""Assertions and fixtures-as-functions shared by the SQL tests."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+
+import asyncpg
+import pytest
+
+
+@contextlib.contextmanager
+def sqlstate(code: str):
+    """Expect a PostgreSQL error with this SQLSTATE (never match on message text)."""
+    with pytest.raises(asyncpg.PostgresError) as info:
+        yield info
+    assert info.value.sqlstate == code, (
+        f"expected SQLSTATE {code}, got {info.value.sqlstate}: {info.value}")
+    # every game error carries a human message and a hint
+    if code.startswith("SD"):
+        assert info.value.message and info.value.hint, "game errors need a message and a hint"
+
+
+_TABLES_SQL = """
+select c.relname from pg_class c
+ where c.relnamespace = 'stardust'::regnamespace and c.relkind in ('r', 'p')
+ order by 1
+"""
+
+
+async def db_state(conn: asyncpg.Connection) -> dict[str, str]:
+    """A fingerprint of every row of every stardust table: equal fingerprints = nothing
+    changed."""
+    out = {}
+    for (table,) in await conn.fetch(_TABLES_SQL):
+        out[table] = await conn.fetchval(
+            f"select count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' "
+            f"order by t::text)), '') from stardust.{table} t")
+    return out
+
+
+@contextlib.asynccontextmanager
+async def unchanged(conn: asyncpg.Connection):
+    """Assert the block leaves the database exactly as it found it."""
+    before = await db_state(conn)
+    yield
+    after = await db_state(conn)
+    changed = {t for t in before if before[t] != after.get(t)}
+    assert not changed, f"tables changed: {sorted(changed)}"
+
+
+async def assert_ledger_balanced(conn: asyncpg.Connection) -> None:
+    """For every user, balances equal the ledger sums and are not negative."""
+    bad = await conn.fetch("""
+        select u.user_id, u.gems, u.coins, coalesce(l.g, 0) as lg, coalesce(l.c, 0) as lc
+          from stardust.users u
+          left join (select user_id, sum(gems_delta) g, sum(coins_delta) c
+                       from stardust.ledger group by user_id) l using (user_id)
+         where u.gems <> coalesce(l.g, 0) or u.coins <> coalesce(l.c, 0)
+            or u.gems < 0 or u.coins < 0""")
+    assert not bad, f"ledger does not balance: {[dict(r) for r in bad]}"
+
+
+def characters(n_ssr: int = 5, n_sr: int = 10, n_r: int = 20, start_id: int = 1000,
+               favorites: int = 1000) -> list[dict]:
+    """A synthetic catalogue: ranks chosen so rarities come out as asked."""
+    out = []
+    ranks = ([i + 1 for i in range(n_ssr)] + [251 + i for i in range(n_sr)]
+             + [1501 + i for i in range(n_r)])
+    for i, rank in enumerate(ranks):
+        out.append({"anilist_id": start_id + i, "name": f"Character {start_id + i}",
+                    "series": "Test Series", "image_url": None,
+                    "favorites": favorites, "rank": rank})
+    return out
+
+
+async def load_catalogue(conn: asyncpg.Connection, **kwargs) -> list[dict]:
+    chars = characters(**kwargs)
+    await conn.execute("select stardust.upsert_characters($1::jsonb)", json.dumps(chars))
+    return chars

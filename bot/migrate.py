@@ -100,9 +100,11 @@ class Report:
                            "every function as in its file")
         else:
             out += [f"applied migration: {m}" for m in self.applied]
-            out.append(f"deployed {self.deployed} function files; "
-                       + (f"changed: {', '.join(self.changed + self.missing)}"
+            out.append(f"deployed {self.deployed} function files: "
+                       + (f"{len(self.missing)} new, {len(self.changed)} changed"
                           if self.changed or self.missing else "no function changed"))
+            out += [f"  new: {f}" for f in self.missing]
+            out += [f"  changed: {f}" for f in self.changed]
             out += [f"warning: in the database but in no file: {f}" for f in self.extra]
         return out
 

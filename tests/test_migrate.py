@@ -59,6 +59,18 @@ def test_rollback_to_empty_and_forward_again(pg_cluster, empty_url):
     assert q(empty_url, "select gems from stardust.get_user(1)") == [(10000,)]
 
 
+def test_rolling_back_the_last_migration_keeps_the_rest_working(pg_cluster, empty_url):
+    migrate.migrate(empty_url)
+    schema = dump(pg_cluster, empty_url, "--schema-only")
+    assert migrate.rollback(empty_url, count=1) == ["0002_gacha"]
+    assert q(empty_url, "select to_regclass('stardust.team_slots')") == [(None,)]
+    assert q(empty_url, "select to_regprocedure('stardust.pull(bigint,integer,integer,text)')"
+             ) == [(None,)]
+    assert q(empty_url, "select gems from stardust.grant(1, 5)") == [(10005,)]
+    migrate.migrate(empty_url)
+    assert dump(pg_cluster, empty_url, "--schema-only") == schema
+
+
 def test_editing_a_function_file_redeploys_it(empty_url, tmp_path):
     root = tmp_path / "sql"
     shutil.copytree(REPO / "sql", root)
@@ -114,7 +126,9 @@ def test_yoyo_apply_with_repo_config(empty_url):
     # the post-apply hook deployed the functions
     assert q(empty_url, "select gems from stardust.get_user(p_user_id => 1)") == [(10000,)]
     assert q(empty_url, "select count(*) from pg_tables where schemaname = 'public'") == [(0,)]
-    assert q(empty_url, "select count(*) from stardust_migrations._yoyo_migration") == [(1,)]
+    applied = len([p for p in (REPO / "sql" / "migrations").glob("[0-9]*.sql")
+                   if not p.name.endswith(".rollback.sql")])
+    assert q(empty_url, "select count(*) from stardust_migrations._yoyo_migration") == [(applied,)]
     assert not migrate.check(empty_url).drift
 
 

@@ -14,8 +14,7 @@ declare
   v_user stardust.users;
 begin
   if coalesce(p_gems, 0) = 0 and coalesce(p_coins, 0) = 0 then
-    select * into v_user from stardust.users u where u.user_id = p_user_id;
-    return v_user;
+    return null;                      -- nothing moves, nothing is written
   end if;
   update stardust.users u
      set gems = u.gems + coalesce(p_gems, 0),

@@ -66,7 +66,7 @@ create table stardust.users (
   keys_regen_at      timestamptz not null default now(),
   starter_claimed_at timestamptz,
   created_at         timestamptz not null default now()
-);
+) with (fillfactor = 70);      -- room for HOT updates: this row changes on every action
 comment on table stardust.users is
   'One row per Discord user, created by stardust.get_user(). gems/coins always equal the '
   'sum of the user''s ledger rows.';
@@ -122,9 +122,8 @@ create table stardust.inventory (
   updated_at  timestamptz not null default now(),
   unique (user_id, anilist_id),
   unique (id, user_id)          -- target of (inventory_id, user_id) foreign keys
-);
+) with (fillfactor = 80);      -- room for HOT updates of dupe/bond levels and locks
 create index inventory_anilist_idx on stardust.inventory (anilist_id);
-create index inventory_user_obtained_idx on stardust.inventory (user_id, obtained_at desc, id desc);
 
 create table stardust.ledger (
   id          bigint generated always as identity primary key,
@@ -153,23 +152,37 @@ create table stardust.requests (
 );
 create index requests_created_idx on stardust.requests (created_at);
 
--- Pull history: every unit obtained by pull, spark or starter pack (auditable by players).
+-- One unit obtained by pull, spark or starter pack (DESIGN.md's columns first).
+create type stardust.pull_result as (
+  "position"    integer,
+  anilist_id    integer,
+  name          text,
+  rarity        text,
+  is_rate_up    boolean,
+  outcome       text,
+  dupe_level    integer,
+  gems_refund   bigint,
+  coins_refund  bigint,
+  -- extensions: what a front end needs to draw the result without another query
+  series        text,
+  image_url     text,
+  inventory_id  bigint,
+  is_pity       boolean
+);
+comment on type stardust.pull_result is
+  'One unit obtained by pull/spark/claim_starter: outcome new (dupe_level 0), dupe '
+  '(dupe_level raised) or scrapped (past the dupe cap; gems_refund/coins_refund paid).';
+
+-- Pull history, auditable by players: one row per call (a 10-pull is one row holding its
+-- ten units in order), which costs a tenth of per-unit rows to write.
 create table stardust.pulls (
-  id            bigint generated always as identity primary key,
-  user_id       bigint not null references stardust.users (user_id),
-  banner_id     integer references stardust.banners (id),
-  source        text not null check (source in ('pull', 'spark', 'starter')),
-  request_id    text,
-  position      smallint not null check (position >= 1),
-  anilist_id    integer not null references stardust.characters (anilist_id),
-  rarity        text not null check (rarity in ('R', 'SR', 'SSR')),
-  is_rate_up    boolean not null,
-  is_pity       boolean not null default false,
-  outcome       text not null check (outcome in ('new', 'dupe', 'scrapped')),
-  dupe_level    smallint not null check (dupe_level between 0 and 10),
-  gems_refund   bigint not null default 0 check (gems_refund >= 0),
-  coins_refund  bigint not null default 0 check (coins_refund >= 0),
-  pulled_at     timestamptz not null default now()
+  id          bigint generated always as identity primary key,
+  user_id     bigint not null references stardust.users (user_id),
+  banner_id   integer references stardust.banners (id),
+  source      text not null check (source in ('pull', 'spark', 'starter')),
+  request_id  text,
+  units       stardust.pull_result[] not null check (cardinality(units) between 1 and 100),
+  pulled_at   timestamptz not null default now()
 );
 create index pulls_user_idx on stardust.pulls (user_id, id desc);
 

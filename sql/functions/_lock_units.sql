@@ -1,0 +1,26 @@
+create or replace function stardust._lock_units(p_user_id bigint, p_ids bigint[])
+returns void
+language plpgsql volatile
+set search_path = ''
+as $$
+-- Locks the given inventory rows in ascending id order (after the caller's users lock) and
+-- raises SDOWN for the first one that does not exist or is not this user's.
+declare
+  v_bad bigint;
+begin
+  perform 1 from stardust.inventory i where i.id = any(p_ids) order by i.id for update;
+  select x.id into v_bad
+    from unnest(p_ids) x(id)
+   where not exists (select 1 from stardust.inventory i
+                      where i.id = x.id and i.user_id = p_user_id)
+   order by x.id
+   limit 1;
+  if v_bad is not null then
+    raise exception 'Unit #% is not yours', v_bad
+      using errcode = 'SDOWN', hint = 'See your units with /inventory.';
+  end if;
+end
+$$;
+revoke all on function stardust._lock_units(bigint, bigint[]) from public;
+comment on function stardust._lock_units(bigint, bigint[]) is
+  'Internal: lock inventory rows by ascending id; SDOWN unless all are the user''s.';

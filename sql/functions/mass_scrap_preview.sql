@@ -1,0 +1,30 @@
+create or replace function stardust.mass_scrap_preview(p_user_id bigint, p_rarity text)
+returns table (scrapped integer, gems bigint, coins bigint)
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_cfg jsonb := stardust._gacha_config();
+begin
+  if p_rarity is null or p_rarity not in ('R', 'SR') then
+    raise exception 'Mass scrap takes R or SR, not %', coalesce(p_rarity, 'NULL')
+      using errcode = 'SDARG', hint = 'Scrap SSR units one by one with /scrap.';
+  end if;
+  return query
+  select count(*)::integer,
+         coalesce(sum((1 + i.dupe_level) * (v_cfg -> 'scrap_gems' ->> c.rarity)::bigint), 0)::bigint,
+         coalesce(sum((1 + i.dupe_level) * (v_cfg -> 'scrap_coins' ->> c.rarity)::bigint), 0)::bigint
+    from stardust.inventory i
+    join stardust.characters c on c.anilist_id = i.anilist_id
+   where i.user_id = p_user_id
+     and c.rarity = p_rarity
+     and not i.is_locked
+     and not exists (select 1 from stardust.team_slots t where t.inventory_id = i.id)
+     and not exists (select 1 from stardust.expedition_units e where e.inventory_id = i.id);
+end
+$$;
+revoke all on function stardust.mass_scrap_preview(bigint, text) from public;
+grant execute on function stardust.mass_scrap_preview(bigint, text) to stardust_bot;
+comment on function stardust.mass_scrap_preview(bigint, text) is
+  E'What mass_scrap would take and pay right now, changing nothing.\n'
+  'select * from stardust.mass_scrap_preview(p_user_id => 42, p_rarity => ''R'');';

@@ -1,0 +1,65 @@
+create or replace function stardust.pull(
+  p_user_id    bigint,
+  p_count      integer default 1,
+  p_banner_id  integer default null,
+  p_request_id text default null)
+returns setof stardust.pull_result
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_cfg    jsonb := stardust._gacha_config();
+  v_args   jsonb := jsonb_build_object('count', p_count, 'banner_id', p_banner_id);
+  v_user   stardust.users;
+  v_banner stardust.banners;
+  v_result jsonb;
+  v_award  record;
+  v_draw   record;
+begin
+  if p_count is null or p_count not between 1 and (v_cfg ->> 'pull_max')::integer then
+    raise exception 'Pull count must be between 1 and %, got %', v_cfg ->> 'pull_max',
+      coalesce(p_count::text, 'NULL')
+      using errcode = 'SDARG', hint = 'Pull 1 or 10 at a time.';
+  end if;
+  v_user := stardust._lock_user(p_user_id);
+  v_result := stardust._idem_get(p_user_id, p_request_id, 'pull', v_args);
+  if v_result is not null then
+    -- a retry of the same request: the first call's units, nothing charged again
+    return query select u.* from stardust.pulls p cross join unnest(p.units) u
+                  where p.id = (v_result ->> 'pull_id')::bigint;
+    return;
+  end if;
+  if p_banner_id is not null then
+    v_banner := stardust._check_banner(p_banner_id);
+  end if;
+  perform stardust._credit(p_user_id, -(v_cfg ->> 'pull_cost')::bigint * p_count, 0,
+                           'pull', p_request_id);
+  v_draw := stardust._draw(p_count, v_user.pity_counter, v_cfg, v_banner);
+  v_award := stardust._award(p_user_id, 'pull', v_banner, p_request_id, v_cfg, v_draw.o_rarities,
+                             v_draw.o_is_pity, v_draw.o_fixed, v_draw.o_u);
+  perform stardust._credit(p_user_id, v_award.o_gems, v_award.o_coins, 'auto_scrap',
+                           p_request_id);
+  -- spark points belong to one limited banner: pulling on another resets them;
+  -- standard-pool pulls neither add nor reset
+  update stardust.users u
+     set pity_counter = v_draw.o_pity,
+         banner_points = case when p_banner_id is null then u.banner_points
+                              when u.points_banner_id = p_banner_id then u.banner_points + p_count
+                              else p_count end,
+         points_banner_id = coalesce(p_banner_id, u.points_banner_id)
+   where u.user_id = p_user_id;
+  perform stardust._idem_put(p_user_id, p_request_id, 'pull', v_args,
+                             jsonb_build_object('pull_id', v_award.o_pull_id));
+  return query select * from unnest(v_award.o_units);
+end
+$$;
+revoke all on function stardust.pull(bigint, integer, integer, text) from public;
+grant execute on function stardust.pull(bigint, integer, integer, text) to stardust_bot;
+comment on function stardust.pull(bigint, integer, integer, text) is
+  E'Pull 1-10 characters for pull_cost (1,000) gems each, on the standard pool (p_banner_id '
+  'null) or an active limited banner. Rates SSR 2 %, SR 11 %, R 87 %; hard pity (the 90th '
+  'pull without an SSR is an SSR); a 10-pull holds an SR or better; on a banner an SSR/SR is '
+  'a rate-up unit with probability rate_up_chance, and each pull adds a spark point. Copies '
+  'past dupe level 10 are auto-scrapped. SDARG bad count, SDNSF not enough gems, SDBNR '
+  'banner unknown/not running, SDIDM request id reused. Same p_request_id = same result.\n'
+  'select * from stardust.pull(p_user_id => 42, p_count => 10);';

@@ -1,0 +1,51 @@
+create or replace function stardust.set_team(p_user_id bigint, p_inventory_ids bigint[])
+returns table (slot integer, inventory_id bigint, anilist_id integer, name text,
+               rarity text, power bigint)
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_ids  bigint[];
+  v_away bigint;
+begin
+  if p_inventory_ids is null or cardinality(p_inventory_ids) > 5
+     or array_ndims(p_inventory_ids) > 1 then
+    raise exception 'A team is a list of at most 5 units' using errcode = 'SDARG',
+      hint = 'Array position is the slot (1-5); null leaves a slot empty.';
+  end if;
+  v_ids := array(select x from unnest(p_inventory_ids) x where x is not null order by x);
+  if cardinality(v_ids) <> (select count(distinct x) from unnest(v_ids) x) then
+    raise exception 'A unit appears twice in the team' using errcode = 'SDARG',
+      hint = 'Each unit can fill one slot.';
+  end if;
+  perform stardust._lock_user(p_user_id);
+  perform stardust._lock_units(p_user_id, v_ids);
+  select e.inventory_id into v_away from stardust.expedition_units e
+   where e.inventory_id = any(v_ids) order by e.inventory_id limit 1;
+  if v_away is not null then
+    raise exception 'Unit #% is on an expedition', v_away using errcode = 'SDLCK',
+      hint = 'Recall it from the expedition first.';
+  end if;
+  delete from stardust.team_slots t where t.user_id = p_user_id;
+  insert into stardust.team_slots (user_id, slot, inventory_id)
+  select p_user_id, s.ord, s.id
+    from unnest(p_inventory_ids) with ordinality s(id, ord)
+   where s.id is not null;
+  return query
+  select t.slot::integer, t.inventory_id, i.anilist_id, c.name, c.rarity,
+         stardust.unit_power(c.true_power, i.dupe_level, i.bond_level, u.team_level)
+    from stardust.team_slots t
+    join stardust.inventory i on i.id = t.inventory_id
+    join stardust.characters c on c.anilist_id = i.anilist_id
+    join stardust.users u on u.user_id = t.user_id
+   where t.user_id = p_user_id
+   order by t.slot;
+end
+$$;
+revoke all on function stardust.set_team(bigint, bigint[]) from public;
+grant execute on function stardust.set_team(bigint, bigint[]) to stardust_bot;
+comment on function stardust.set_team(bigint, bigint[]) is
+  E'Set the 5-slot team: array position = slot, null = empty slot, empty array = no team. '
+  'Units must be yours (SDOWN), distinct and at most 5 (SDARG), not on an expedition '
+  '(SDLCK). Returns the team with each unit''s power.\n'
+  'select * from stardust.set_team(p_user_id => 42, p_inventory_ids => array[17, 18, null, 20]);';

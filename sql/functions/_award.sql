@@ -14,14 +14,18 @@ create or replace function stardust._award(
   out o_coins   bigint)
 language plpgsql volatile
 set search_path = ''
--- The pick query's plan does not depend on parameter values (index probes per draw);
--- left to choose, plpgsql re-plans it on every call, which costs more than running it.
+-- The pick query is index probes per draw whatever the parameters: left to choose, plpgsql
+-- re-plans it on every call, which costs more than running it. And a generic plan made while
+-- the inventory is still small would scan it sequentially for every draw and keep doing so
+-- as it grows (measured: 0.2 ms -> 2.4 ms per call within 2,000 pulls), so sequential scans
+-- are ruled out here.
 set plan_cache_mode = force_generic_plan
+set enable_seqscan = off
 as $$
 -- Gives the drawn characters to the user: a new character enters at dupe level 0, an owned
 -- one gains +1 per copy up to dupe_cap, copies past the cap are auto-scrapped (refund per
--- copy by rarity, returned in o_gems/o_coins for the caller to credit, one scrap_log row
--- per character). Records the call in the pull history. Caller holds the user lock, which
+-- copy by rarity, returned in o_gems/o_coins for the caller to credit, logged in one
+-- scrap_log row). Records the call in the pull history. Caller holds the user lock, which
 -- serialises every change to this user's inventory.
 declare
   v_cap      integer := (p_cfg ->> 'dupe_cap')::integer;
@@ -110,11 +114,11 @@ begin
   end loop;
 
   if o_gems > 0 or o_coins > 0 then
-    insert into stardust.scrap_log (user_id, inventory_id, anilist_id, copies, gems, coins,
-                                    reason, request_id)
-    select p_user_id, null, u.anilist_id, count(*), sum(u.gems_refund), sum(u.coins_refund),
-           'auto_scrap', p_request_id
-      from unnest(o_units) u where u.outcome = 'scrapped' group by u.anilist_id;
+    insert into stardust.scrap_log (user_id, reason, request_id, copies, gems, coins,
+                                    anilist_ids)
+    select p_user_id, 'auto_scrap', p_request_id, count(*), o_gems, o_coins,
+           array_agg(u.anilist_id order by u.position)
+      from unnest(o_units) u where u.outcome = 'scrapped';
   end if;
 
   insert into stardust.pulls (user_id, banner_id, source, request_id, units)

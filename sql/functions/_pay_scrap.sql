@@ -4,35 +4,28 @@ create or replace function stardust._pay_scrap(
   p_request_id  text,
   p_unit_ids    bigint[],
   p_anilist_ids integer[],
-  p_dupe_levels integer[],
-  p_cfg         jsonb,
-  out o_scrapped integer,
-  out o_gems     bigint,
-  out o_coins    bigint)
+  p_dupe_levels smallint[],
+  p_copies      bigint,
+  p_gems        bigint,
+  p_coins       bigint)
+returns void
 language plpgsql volatile
 set search_path = ''
 as $$
--- Refund for units just deleted: (1 + dupe_level) copies x the rarity's scrap value; one
--- scrap_log row per unit, one ledger row in all.
+-- Units just deleted by scrap/mass_scrap: one scrap_log row for the operation, one ledger
+-- row for the refund. Nothing when nothing was scrapped.
 begin
-  with logged as (
-    insert into stardust.scrap_log (user_id, inventory_id, anilist_id, copies, gems, coins,
-                                    reason, request_id)
-    select p_user_id, u.unit_id, u.anilist_id, 1 + u.dupe_level,
-           (1 + u.dupe_level) * (p_cfg -> 'scrap_gems' ->> c.rarity)::bigint,
-           (1 + u.dupe_level) * (p_cfg -> 'scrap_coins' ->> c.rarity)::bigint,
-           p_reason, p_request_id
-      from unnest(p_unit_ids, p_anilist_ids, p_dupe_levels) u(unit_id, anilist_id, dupe_level)
-      join stardust.characters c on c.anilist_id = u.anilist_id
-    returning gems, coins
-  )
-  select count(*)::integer, coalesce(sum(l.gems), 0), coalesce(sum(l.coins), 0)
-    into o_scrapped, o_gems, o_coins
-    from logged l;
-  perform stardust._credit(p_user_id, o_gems, o_coins, p_reason, p_request_id);
+  if coalesce(cardinality(p_unit_ids), 0) = 0 then
+    return;
+  end if;
+  insert into stardust.scrap_log (user_id, reason, request_id, copies, gems, coins,
+                                  anilist_ids, inventory_ids, dupe_levels)
+  values (p_user_id, p_reason, p_request_id,
+          p_copies, p_gems, p_coins, p_anilist_ids, p_unit_ids, p_dupe_levels);
+  perform stardust._credit(p_user_id, p_gems, p_coins, p_reason, p_request_id);
 end
 $$;
-revoke all on function stardust._pay_scrap(bigint, text, text, bigint[], integer[], integer[], jsonb) from public;
-comment on function stardust._pay_scrap(bigint, text, text, bigint[], integer[], integer[], jsonb) is
-  'Internal: log and pay the refund of units just deleted ((1 + dupe_level) x the rarity''s '
-  'scrap value each).';
+revoke all on function stardust._pay_scrap(bigint, text, text, bigint[], integer[], smallint[], bigint, bigint, bigint) from public;
+comment on function stardust._pay_scrap(bigint, text, text, bigint[], integer[], smallint[], bigint, bigint, bigint) is
+  'Internal: log a scrap operation (one scrap_log row) and credit its refund (one ledger '
+  'row).';

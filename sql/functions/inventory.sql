@@ -33,9 +33,7 @@ begin
     select i.id, i.anilist_id, c.name, c.series, c.rarity, i.dupe_level::integer as dupe,
            i.bond_level::integer as bond, i.is_locked, c.image_url, i.obtained_at,
            stardust.unit_power(c.true_power, i.dupe_level, i.bond_level, u.team_level) as pw,
-           exists (select 1 from stardust.team_slots t where t.inventory_id = i.id) as in_team,
-           exists (select 1 from stardust.expedition_units e where e.inventory_id = i.id)
-             as away
+           i.team_slot is not null as in_team, i.expedition_slot is not null as away
       from stardust.inventory i
       join stardust.characters c on c.anilist_id = i.anilist_id
       join stardust.users u on u.user_id = i.user_id

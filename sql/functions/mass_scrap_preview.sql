@@ -12,15 +12,15 @@ begin
   end if;
   return query
   select count(*)::integer,
-         coalesce(sum((1 + i.dupe_level) * (v_cfg -> 'scrap_gems' ->> c.rarity)::bigint), 0)::bigint,
-         coalesce(sum((1 + i.dupe_level) * (v_cfg -> 'scrap_coins' ->> c.rarity)::bigint), 0)::bigint
+         coalesce(sum(1 + i.dupe_level), 0)::bigint * (v_cfg -> 'scrap_gems' ->> p_rarity)::bigint,
+         coalesce(sum(1 + i.dupe_level), 0)::bigint * (v_cfg -> 'scrap_coins' ->> p_rarity)::bigint
     from stardust.inventory i
     join stardust.characters c on c.anilist_id = i.anilist_id
    where i.user_id = p_user_id
      and c.rarity = p_rarity
      and not i.is_locked
-     and not exists (select 1 from stardust.team_slots t where t.inventory_id = i.id)
-     and not exists (select 1 from stardust.expedition_units e where e.inventory_id = i.id);
+     and i.team_slot is null
+     and i.expedition_slot is null;
 end
 $$;
 revoke all on function stardust.mass_scrap_preview(bigint, text) from public;

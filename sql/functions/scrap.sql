@@ -13,24 +13,19 @@ declare
   v_result jsonb;
   v_busy   record;
   v_del    record;
-  v_paid   record;
 begin
   perform stardust._lock_user(p_user_id);
   v_result := stardust._idem_get(p_user_id, p_request_id, 'scrap', v_args);
   if v_result is null then
     perform stardust._lock_units(p_user_id, v_ids);
     select i.id,
-           case when exists (select 1 from stardust.team_slots t where t.inventory_id = i.id)
-                  then 'in your team'
-                when exists (select 1 from stardust.expedition_units e
-                              where e.inventory_id = i.id) then 'on an expedition'
+           case when i.team_slot is not null then 'in your team'
+                when i.expedition_slot is not null then 'on an expedition'
                 else 'locked' end as why
       into v_busy
       from stardust.inventory i
      where i.id = any(v_ids)
-       and (i.is_locked
-            or exists (select 1 from stardust.team_slots t where t.inventory_id = i.id)
-            or exists (select 1 from stardust.expedition_units e where e.inventory_id = i.id))
+       and (i.is_locked or i.team_slot is not null or i.expedition_slot is not null)
      order by i.id
      limit 1;
     if found then
@@ -38,17 +33,22 @@ begin
         using errcode = 'SDLCK',
               hint = 'Unlock it, or take it out of the team or expedition, first.';
     end if;
+    -- each unit refunds (1 + dupe_level) copies at its rarity's scrap value
     with del as (
-      delete from stardust.inventory i where i.id = any(v_ids)
-      returning i.id, i.anilist_id, i.dupe_level::integer as dupe_level
+      delete from stardust.inventory i
+       using stardust.characters c
+       where i.id = any(v_ids) and c.anilist_id = i.anilist_id
+      returning i.id, i.anilist_id, i.dupe_level, c.rarity
     )
-    select array_agg(d.id) as ids, array_agg(d.anilist_id) as anilist_ids,
-           array_agg(d.dupe_level) as levels
+    select count(*)::integer as n, array_agg(d.id) as ids, array_agg(d.anilist_id) as aids,
+           array_agg(d.dupe_level) as levels, sum(1 + d.dupe_level) as copies,
+           sum((1 + d.dupe_level) * (v_cfg -> 'scrap_gems' ->> d.rarity)::bigint)::bigint as gems,
+           sum((1 + d.dupe_level) * (v_cfg -> 'scrap_coins' ->> d.rarity)::bigint)::bigint as coins
       into v_del from del d;
-    v_paid := stardust._pay_scrap(p_user_id, 'scrap', p_request_id, v_del.ids,
-                                  v_del.anilist_ids, v_del.levels, v_cfg);
-    v_result := jsonb_build_object('scrapped', v_paid.o_scrapped, 'gems', v_paid.o_gems,
-                                   'coins', v_paid.o_coins);
+    perform stardust._pay_scrap(p_user_id, 'scrap', p_request_id, v_del.ids, v_del.aids,
+                                v_del.levels, v_del.copies, v_del.gems, v_del.coins);
+    v_result := jsonb_build_object('scrapped', v_del.n, 'gems', v_del.gems,
+                                   'coins', v_del.coins);
     perform stardust._idem_put(p_user_id, p_request_id, 'scrap', v_args, v_result);
   end if;
   return query select (v_result ->> 'scrapped')::integer, (v_result ->> 'gems')::bigint,

@@ -20,26 +20,25 @@ begin
   end if;
   perform stardust._lock_user(p_user_id);
   perform stardust._lock_units(p_user_id, v_ids);
-  select e.inventory_id into v_away from stardust.expedition_units e
-   where e.inventory_id = any(v_ids) order by e.inventory_id limit 1;
+  select i.id into v_away from stardust.inventory i
+   where i.id = any(v_ids) and i.expedition_slot is not null order by i.id limit 1;
   if v_away is not null then
     raise exception 'Unit #% is on an expedition', v_away using errcode = 'SDLCK',
       hint = 'Recall it from the expedition first.';
   end if;
-  delete from stardust.team_slots t where t.user_id = p_user_id;
-  insert into stardust.team_slots (user_id, slot, inventory_id)
-  select p_user_id, s.ord, s.id
+  update stardust.inventory i set team_slot = null
+   where i.user_id = p_user_id and i.team_slot is not null;
+  update stardust.inventory i set team_slot = s.ord
     from unnest(p_inventory_ids) with ordinality s(id, ord)
-   where s.id is not null;
+   where i.id = s.id;
   return query
-  select t.slot::integer, t.inventory_id, i.anilist_id, c.name, c.rarity,
+  select i.team_slot::integer, i.id, i.anilist_id, c.name, c.rarity,
          stardust.unit_power(c.true_power, i.dupe_level, i.bond_level, u.team_level)
-    from stardust.team_slots t
-    join stardust.inventory i on i.id = t.inventory_id
+    from stardust.inventory i
     join stardust.characters c on c.anilist_id = i.anilist_id
-    join stardust.users u on u.user_id = t.user_id
-   where t.user_id = p_user_id
-   order by t.slot;
+    join stardust.users u on u.user_id = i.user_id
+   where i.user_id = p_user_id and i.team_slot is not null
+   order by i.team_slot;
 end
 $$;
 revoke all on function stardust.set_team(bigint, bigint[]) from public;

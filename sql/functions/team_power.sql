@@ -5,11 +5,10 @@ set search_path = ''
 as $$
   select coalesce(sum(stardust.unit_power(c.true_power, i.dupe_level, i.bond_level,
                                           u.team_level)), 0)::bigint
-    from stardust.team_slots t
-    join stardust.inventory i on i.id = t.inventory_id
+    from stardust.inventory i
     join stardust.characters c on c.anilist_id = i.anilist_id
-    join stardust.users u on u.user_id = t.user_id
-   where t.user_id = p_user_id
+    join stardust.users u on u.user_id = i.user_id
+   where i.user_id = p_user_id and i.team_slot is not null
 $$;
 revoke all on function stardust.team_power(bigint) from public;
 grant execute on function stardust.team_power(bigint) to stardust_bot;

@@ -83,6 +83,11 @@ begin
           and (c.rarity, c.true_power, c.ability_tags)
                 is distinct from (excluded.rarity, excluded.true_power, excluded.ability_tags));
   get diagnostics v_written = row_count;
+  -- a catalogue import changes the rarity pools wholesale: refresh the planner's statistics
+  -- now rather than when autovacuum gets to it (plans for scrap and pulls depend on them)
+  if v_written >= 100 then
+    analyze stardust.characters;
+  end if;
   return v_written;
 end
 $$;

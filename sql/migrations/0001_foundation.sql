@@ -120,8 +120,7 @@ create table stardust.inventory (
   is_locked   boolean not null default false,
   obtained_at timestamptz not null default now(),
   updated_at  timestamptz not null default now(),
-  unique (user_id, anilist_id),
-  unique (id, user_id)          -- target of (inventory_id, user_id) foreign keys
+  unique (user_id, anilist_id)
 ) with (fillfactor = 80);      -- room for HOT updates of dupe/bond levels and locks
 create index inventory_anilist_idx on stardust.inventory (anilist_id);
 

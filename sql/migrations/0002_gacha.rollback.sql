@@ -7,7 +7,7 @@ begin
   for f in
     select p.oid::regprocedure from pg_catalog.pg_proc p
      where p.pronamespace = 'stardust'::regnamespace
-       and (p.prosrc ~ '\m(team_slots|expedition_units|scrap_log|pull_result|_gacha_config|scrap_max_units|_award|_draw|_pay_scrap|_lock_units|_unit_ids)\M'
+       and (p.prosrc ~ '\m(team_slot|expedition_slot|scrap_log|pull_result|_gacha_config|scrap_max_units|_award|_draw|_pay_scrap|_lock_units|_unit_ids)\M'
             or p.prorettype = 'stardust.pull_result'::regtype
             or p.proname in ('_award', '_draw', '_pay_scrap', '_lock_units', '_unit_ids',
                             '_gacha_config'))
@@ -20,5 +20,9 @@ delete from stardust.settings where key in ('pull_cost', 'pull_max', 'rate_ssr',
   'pity_hard', 'ten_pull_guarantee', 'dupe_cap', 'scrap_gems', 'scrap_coins', 'starter_pulls',
   'scrap_max_units');
 drop table stardust.scrap_log;
-drop table stardust.expedition_units;
-drop table stardust.team_slots;
+drop index stardust.inventory_team_idx;
+drop index stardust.inventory_expedition_idx;
+alter table stardust.inventory
+  drop constraint inventory_team_or_expedition,
+  drop column team_slot,
+  drop column expedition_slot;

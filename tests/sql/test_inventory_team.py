@@ -88,8 +88,8 @@ async def test_set_team_and_team_power(conn, owned):
 async def test_set_team_errors(conn, owned):
     await conn.execute("select stardust.set_team(1, $1::bigint[])", owned[:2])
     other = await conn.fetchval("select id from stardust.inventory where user_id = 2")
-    await conn.execute("insert into stardust.expedition_units (user_id, inventory_id)"
-                       " values (1, $1)", owned[5])
+    await conn.execute("update stardust.inventory set expedition_slot = 1 where id = $1",
+                       owned[5])
     async with unchanged(conn):
         with sqlstate("SDARG"):
             await conn.fetch("select * from stardust.set_team(1, $1::bigint[])", owned[:6])

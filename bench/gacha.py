@@ -1,0 +1,310 @@
+"""Gacha benchmark: the PL/pgSQL engine against a client-side baseline, in one run.
+
+    .venv/bin/python bench/gacha.py [--durable] [--seconds 5] [--url postgresql://...]
+
+Starts a throwaway PostgreSQL (fsync off unless --durable; or uses --url, which must be an
+empty database), migrates it, loads a catalogue of 250 SSR / 1,250 SR / 10,000 R, then
+measures:
+
+  * single-client 10-pull latency (p50/p99), with a request id as the bot sends one, and the
+    server-side time of the same (a loop inside PostgreSQL committing each pull);
+  * 10-pulls per second with 32 clients on 32 distinct users;
+  * 10-pulls per second with 32 clients on one hot user (serialised by its row lock);
+  * mass_scrap of a 10,000-unit inventory.
+
+The baseline does the same work the way the original Python bot did - rules in Python,
+asyncpg, several round trips per pull - made correct with SELECT ... FOR UPDATE in one
+transaction: lock the user, charge and write the ledger, then per unit pick a character,
+look up the copy held (FOR UPDATE) and insert or raise it, then write the history and the
+pity counter. Numbers are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import asyncpg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot import migrate  # noqa: E402
+from bot.pgcluster import Cluster, free_port  # noqa: E402
+
+N_SSR, N_SR, N_R = 250, 1250, 10_000
+CLIENTS = 32
+
+
+def catalogue() -> list[dict]:
+    out, aid = [], 1
+    for rank_start, n in ((1, N_SSR), (251, N_SR), (1501, N_R)):
+        for i in range(n):
+            out.append({"anilist_id": aid, "name": f"Bench {aid}", "series": "Bench",
+                        "favorites": 100_000 // (rank_start + i), "rank": rank_start + i})
+            aid += 1
+    return out
+
+
+# --- the baseline: rules in Python, one round trip per step ------------------------------
+class Baseline:
+    COST, RATES, PITY, CAP = 1000, (0.02, 0.11), 90, 10
+    SCRAP = {"R": (100, 5), "SR": (500, 25), "SSR": (10000, 500)}
+
+    def __init__(self, sizes: dict[str, int]):
+        self.sizes = sizes
+        self.rng = random.Random(1)
+
+    async def pull10(self, conn: asyncpg.Connection, user_id: int, request_id: str) -> list:
+        async with conn.transaction():
+            seen = await conn.fetchval("select 1 from stardust.requests where user_id = $1"
+                                       " and request_id = $2", user_id, request_id)
+            if seen:
+                return []
+            user = await conn.fetchrow("select gems, pity_counter from stardust.users"
+                                       " where user_id = $1 for update", user_id)
+            if user["gems"] < self.COST * 10:
+                raise RuntimeError("not enough gems")
+            await conn.execute("update stardust.users set gems = gems - $2 where user_id = $1",
+                               user_id, self.COST * 10)
+            await conn.execute("insert into stardust.ledger (user_id, gems_delta, reason,"
+                               " request_id) values ($1, $2, 'pull', $3)",
+                               user_id, -self.COST * 10, request_id)
+            pity, units, refund_g, refund_c, high = user["pity_counter"], [], 0, 0, False
+            for pos in range(1, 11):
+                u = self.rng.random()
+                rarity = ("SSR" if pity + 1 >= self.PITY or u < self.RATES[0] else
+                          "SR" if u < sum(self.RATES) else "R")
+                if pos == 10 and not high and rarity == "R":
+                    rarity = "SR"
+                high = high or rarity != "R"
+                pity = 0 if rarity == "SSR" else pity + 1
+                char = await conn.fetchrow(
+                    "select anilist_id, name, series, image_url from stardust.characters"
+                    " where rarity = $1 and pool_idx = $2", rarity,
+                    self.rng.randrange(self.sizes[rarity]))
+                inv = await conn.fetchrow(
+                    "select id, dupe_level from stardust.inventory where user_id = $1"
+                    " and anilist_id = $2 for update", user_id, char["anilist_id"])
+                if inv is None:
+                    inv_id = await conn.fetchval(
+                        "insert into stardust.inventory (user_id, anilist_id) values ($1, $2)"
+                        " returning id", user_id, char["anilist_id"])
+                    outcome, level, g, c = "new", 0, 0, 0
+                elif inv["dupe_level"] < self.CAP:
+                    await conn.execute("update stardust.inventory set dupe_level = dupe_level"
+                                       " + 1 where id = $1", inv["id"])
+                    inv_id, outcome, level, g, c = (inv["id"], "dupe", inv["dupe_level"] + 1,
+                                                    0, 0)
+                else:
+                    g, c = self.SCRAP[rarity]
+                    inv_id, outcome, level = inv["id"], "scrapped", self.CAP
+                refund_g, refund_c = refund_g + g, refund_c + c
+                units.append((pos, char["anilist_id"], char["name"], rarity, False, outcome,
+                              level, g, c, char["series"], char["image_url"], inv_id,
+                              pity == 0 and rarity == "SSR"))
+            if refund_g or refund_c:
+                await conn.execute("update stardust.users set gems = gems + $2, coins = coins"
+                                   " + $3 where user_id = $1", user_id, refund_g, refund_c)
+                await conn.execute("insert into stardust.ledger (user_id, gems_delta,"
+                                   " coins_delta, reason, request_id) values"
+                                   " ($1, $2, $3, 'auto_scrap', $4)",
+                                   user_id, refund_g, refund_c, request_id)
+            pull_id = await conn.fetchval(
+                "insert into stardust.pulls (user_id, source, request_id, units)"
+                " values ($1, 'pull', $2, $3::stardust.pull_result[]) returning id",
+                user_id, request_id, units)
+            await conn.execute("update stardust.users set pity_counter = $2 where user_id = $1",
+                               user_id, pity)
+            await conn.execute("insert into stardust.requests (user_id, request_id, fn, args,"
+                               " result) values ($1, $2, 'pull', '{}', $3::jsonb)", user_id,
+                               request_id, json.dumps({"pull_id": pull_id}))
+            return units
+
+
+async def engine_pull10(conn: asyncpg.Connection, user_id: int, request_id: str) -> list:
+    return await conn.fetch("select * from stardust.pull($1, 10, p_request_id => $2)",
+                            user_id, request_id)
+
+
+# --- measurements ------------------------------------------------------------------------
+def pct(samples: list[float], q: float) -> float:
+    s = sorted(samples)
+    return s[min(len(s) - 1, int(len(s) * q))]
+
+
+async def latency(url: str, fn, user_id: int, n: int) -> tuple[float, float]:
+    conn = await asyncpg.connect(url)
+    try:
+        for _ in range(100):                                   # warm caches and plans
+            await fn(conn, user_id, uuid.uuid4().hex)
+        samples = []
+        for _ in range(n):
+            rid = uuid.uuid4().hex
+            t = time.perf_counter()
+            await fn(conn, user_id, rid)
+            samples.append(time.perf_counter() - t)
+        return pct(samples, 0.5) * 1e3, pct(samples, 0.99) * 1e3
+    finally:
+        await conn.close()
+
+
+SERVER_LOOP = """
+do $$
+declare
+  t timestamptz;
+  d double precision[] := '{}';
+begin
+  for i in 1 .. %(n)s loop
+    t := clock_timestamp();
+    perform stardust.pull(%(user)s, 10, p_request_id => md5(random()::text));
+    commit;
+    d := d || extract(epoch from clock_timestamp() - t)::double precision;
+  end loop;
+  perform set_config('bench.p50', (select percentile_cont(0.5) within group (order by x)
+                                     from unnest(d) x)::text, false);
+  perform set_config('bench.p99', (select percentile_cont(0.99) within group (order by x)
+                                     from unnest(d) x)::text, false);
+end
+$$"""
+
+
+async def server_time(url: str, user_id: int, n: int) -> tuple[float, float]:
+    """Engine time of a 10-pull and its commit, without network or client: a server-side
+    loop committing each pull."""
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(SERVER_LOOP % {"n": 100, "user": user_id})
+        await conn.execute(SERVER_LOOP % {"n": n, "user": user_id})
+        return (float(await conn.fetchval("select current_setting('bench.p50')")) * 1e3,
+                float(await conn.fetchval("select current_setting('bench.p99')")) * 1e3)
+    finally:
+        await conn.close()
+
+
+async def throughput(url: str, fn, users: list[int], seconds: float) -> float:
+    conns = [await asyncpg.connect(url) for _ in range(CLIENTS)]
+    done = 0
+    stop = time.perf_counter() + seconds
+
+    async def worker(conn, user_id):
+        nonlocal done
+        await fn(conn, user_id, uuid.uuid4().hex)              # warm this connection
+        while time.perf_counter() < stop:
+            await fn(conn, user_id, uuid.uuid4().hex)
+            done += 1
+
+    try:
+        start = time.perf_counter()
+        await asyncio.gather(*(worker(c, users[i % len(users)]) for i, c in enumerate(conns)))
+        return done / (time.perf_counter() - start)
+    finally:
+        for c in conns:
+            await c.close()
+
+
+async def mass_scrap_ms(url: str, user_id: int, rounds: int = 5) -> float:
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.fetchrow("select * from stardust.get_user($1)", user_id)
+        samples = []
+        for _ in range(rounds):
+            await conn.execute("insert into stardust.inventory (user_id, anilist_id)"
+                               " select $1, anilist_id from stardust.characters"
+                               " where rarity = 'R' limit 10000", user_id)
+            await conn.execute("vacuum analyze stardust.inventory")
+            t = time.perf_counter()
+            row = await conn.fetchrow("select * from stardust.mass_scrap($1, 'R')", user_id)
+            samples.append(time.perf_counter() - t)
+            assert row["scrapped"] == 10_000, row
+        return statistics.median(samples) * 1e3
+    finally:
+        await conn.close()
+
+
+async def run(url: str, seconds: float) -> None:
+    conn = await asyncpg.connect(url)
+    await conn.execute("select stardust.upsert_characters($1::jsonb)", json.dumps(catalogue()))
+    users = list(range(1, 200))
+    await conn.executemany("select stardust.grant($1, 10000000000)", [(u,) for u in users])
+    sizes = dict(await conn.fetch("select rarity, count(*) from stardust.characters group by 1"))
+    # steady state: every benchmark user already holds a collection, and statistics are
+    # current (as autovacuum keeps them in production)
+    await conn.execute("""
+        insert into stardust.inventory (user_id, anilist_id, dupe_level)
+        select u, c.anilist_id, (u + c.anilist_id) % 11
+          from generate_series(1, 199) u
+          join stardust.characters c on (u * 7 + c.anilist_id) % 3 = 0""")
+    await conn.execute("vacuum analyze")
+    settings = dict(await conn.fetch(
+        "select name, setting from pg_settings where name in ('fsync', 'synchronous_commit',"
+        " 'shared_buffers', 'server_version')"))
+    await conn.close()
+    base = Baseline(sizes)
+
+    print(f"PostgreSQL {settings['server_version']}, fsync={settings['fsync']}, "
+          f"synchronous_commit={settings['synchronous_commit']}, {os.cpu_count()} CPUs; "
+          f"catalogue {N_SSR}/{N_SR}/{N_R}; {CLIENTS} clients; {seconds:g} s per run")
+    rows = []
+    e50, e99 = await latency(url, engine_pull10, 1, 2000)
+    b50, b99 = await latency(url, base.pull10, 2, 2000)
+    rows.append(("10-pull latency p50 (ms)", e50, b50, b50 / e50, "<= 0.6"))
+    rows.append(("10-pull latency p99 (ms)", e99, b99, b99 / e99, ""))
+    s50, s99 = await server_time(url, 5, 2000)
+    rows.append(("10-pull server-side time p50 (ms)", s50, None, None, "(engine + commit)"))
+    rows.append(("10-pull server-side time p99 (ms)", s99, None, None, ""))
+    e = await throughput(url, engine_pull10, users[10:10 + CLIENTS], seconds)
+    b = await throughput(url, base.pull10, users[50:50 + CLIENTS], seconds)
+    rows.append((f"10-pulls/s, {CLIENTS} clients, distinct users", e, b, e / b,
+                 ">= 1.7x baseline"))
+    e = await throughput(url, engine_pull10, [3], seconds)
+    b = await throughput(url, base.pull10, [4], seconds)
+    rows.append((f"10-pulls/s, {CLIENTS} clients, one hot user", e, b, e / b, ">= 1200"))
+    ms = await mass_scrap_ms(url, 500)
+    rows.append(("mass_scrap of 10,000 units (ms)", ms, None, None, "<= 20"))
+
+    print(f"\n{'measure':<44} {'stardust':>10} {'baseline':>10} {'ratio':>7}  target")
+    for name, ours, theirs, ratio, target in rows:
+        t = f"{theirs:10.2f}" if theirs is not None else f"{'-':>10}"
+        r = f"{ratio:6.2f}x" if ratio is not None else f"{'':>7}"
+        print(f"{name:<44} {ours:10.2f} {t} {r}  {target}")
+    print("\nratio: baseline/stardust for latency, stardust/baseline for throughput")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--url", help="an empty database to use instead of a throwaway cluster")
+    ap.add_argument("--durable", action="store_true",
+                    help="throwaway cluster with fsync and synchronous_commit on")
+    ap.add_argument("--seconds", type=float, default=5.0)
+    args = ap.parse_args()
+    if args.url:
+        migrate.migrate(args.url)
+        asyncio.run(run(args.url, args.seconds))
+        return
+    base = Path(tempfile.mkdtemp(prefix="stardust-bench-"))
+    os.chmod(base, 0o755)
+    cluster = Cluster(base / "data", port=free_port(), fast=not args.durable)
+    try:
+        cluster.init()
+        cluster.start()
+        cluster.ensure_database("bench")
+        url = cluster.url("bench")
+        migrate.migrate(url)
+        asyncio.run(run(url, args.seconds))
+    finally:
+        cluster.stop(mode="immediate")
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

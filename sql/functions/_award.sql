@@ -47,23 +47,29 @@ begin
   -- one statement, one snapshot: pool sizes, picks, character details and what the user
   -- already owns (consistent even while the catalogue is being re-imported)
   for v_d in
-    select d.ord::integer as pos, d.rarity as drawn, c.anilist_id, c.name, c.series,
-           c.image_url, c.rarity, i.id as owned_id, i.dupe_level as owned_level
-      from unnest(p_rarities, p_fixed, p_u) with ordinality d(rarity, fixed, u, ord)
-      left join lateral (
-        select ch.anilist_id, ch.name, ch.series, ch.image_url, ch.rarity
-          from stardust.characters ch
-         where ch.anilist_id = d.fixed
-            or (d.fixed is null and ch.rarity = d.rarity
-                and ch.pool_idx = floor(d.u * (select max(p.pool_idx) + 1
-                                                  from stardust.characters p
-                                                 where p.rarity = d.rarity))::integer)
-         limit 1) c on true
+    with sizes as (
+      select (select max(p.pool_idx) + 1 from stardust.characters p where p.rarity = 'SSR') as ssr,
+             (select max(p.pool_idx) + 1 from stardust.characters p where p.rarity = 'SR') as sr,
+             (select max(p.pool_idx) + 1 from stardust.characters p where p.rarity = 'R') as r
+    ), draws as (
+      select d.ord::integer as pos, d.rarity, d.fixed,
+             case when d.fixed is null then
+               floor(d.u * case d.rarity when 'SSR' then s.ssr when 'SR' then s.sr
+                                         else s.r end)::integer end as idx
+        from unnest(p_rarities, p_fixed, p_u) with ordinality d(rarity, fixed, u, ord)
+       cross join sizes s
+    )
+    select dr.pos, dr.rarity as drawn, c.anilist_id, c.name, c.series, c.image_url,
+           c.rarity, i.id as owned_id, i.dupe_level as owned_level
+      from draws dr
+      left join stardust.characters c
+        on (dr.fixed is not null and c.anilist_id = dr.fixed)
+        or (dr.fixed is null and c.rarity = dr.rarity and c.pool_idx = dr.idx)
       left join lateral (
         select inv.id, inv.dupe_level from stardust.inventory inv
          where inv.user_id = p_user_id and inv.anilist_id = c.anilist_id
          limit 1) i on true
-     order by d.ord
+     order by dr.pos
   loop
     if v_d.anilist_id is null then
       raise exception 'The catalogue has no % characters', v_d.drawn

@@ -68,6 +68,34 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return demo.main(args)
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    import asyncio
+    import logging
+
+    from bot import config
+    from bot.art import ArtCache
+    from bot.db import Database
+    from bot.discord import Services
+    from bot.discord.client import serve
+
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = config.BotSettings()
+    if not settings.token:
+        return _fail("DISCORD_TOKEN is not set (see `stardust run --help`)")
+    url = config.database_url()
+
+    async def main() -> None:
+        db = await Database.connect(url, statement_cache=settings.statement_cache,
+                                    max_size=settings.pool_size)
+        services = Services(db=db, art=ArtCache(), admin_ids=settings.admin_ids)
+        await serve(services, token=settings.token, dev_guild_id=settings.dev_guild_id,
+                    health_host=settings.health_host, health_port=settings.health_port)
+
+    asyncio.run(main())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="stardust",
@@ -86,6 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("action", choices=["url", "start", "stop", "status", "psql"])
     d.set_defaults(func=cmd_db)
 
+    from bot.config import BotSettings
+
+    r = sub.add_parser("run", help="run the Discord bot",
+                       description=BotSettings.__doc__,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    r.set_defaults(func=cmd_run)
+
     demo = sub.add_parser("demo", help="migrate, load the demo catalogue and play a session")
     demo.add_argument("--user", type=int, default=1, help="demo player's user id")
     demo.set_defaults(func=cmd_demo)
@@ -94,13 +129,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from bot.migrate import DeployError
     from bot.pgcluster import ClusterError, PostgresNotFound
 
     try:
         return args.func(args)
-    except PostgresNotFound as exc:
+    except (PostgresNotFound, ClusterError) as exc:
         return _fail(str(exc))
-    except ClusterError as exc:
-        return _fail(str(exc))
+    except DeployError as exc:
+        return _fail(f"function deployment failed, nothing was changed:\n{exc}\n"
+                     "A changed return type or parameter list needs a migration that drops "
+                     "the old function first (STYLE.md 1).")
     except KeyboardInterrupt:
         return 130

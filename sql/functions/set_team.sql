@@ -1,6 +1,6 @@
 create or replace function stardust.set_team(p_user_id bigint, p_inventory_ids bigint[])
 returns table (slot integer, inventory_id bigint, anilist_id integer, name text,
-               rarity text, power bigint)
+               rarity text, power bigint, image_url text)
 language plpgsql volatile security definer
 set search_path = ''
 as $$
@@ -33,7 +33,8 @@ begin
    where i.id = s.id;
   return query
   select i.team_slot::integer, i.id, i.anilist_id, c.name, c.rarity,
-         stardust.unit_power(c.true_power, i.dupe_level, i.bond_level, u.team_level)
+         stardust.unit_power(c.true_power, i.dupe_level, i.bond_level, u.team_level),
+         c.image_url
     from stardust.inventory i
     join stardust.characters c on c.anilist_id = i.anilist_id
     join stardust.users u on u.user_id = i.user_id

@@ -1,0 +1,250 @@
+"""All SQL the bot sends, one coroutine per SQL function, and the one SQLSTATE map.
+
+Every game rule is a function in the `stardust` schema; this module only calls them.
+Errors raised by those functions carry a custom SQLSTATE (DESIGN.md): they become
+`GameError` subclasses here, with the database's sentence and hint, so front ends map codes,
+never message text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+from asyncpg import Record
+
+
+# --- errors ------------------------------------------------------------------------------
+class GameError(Exception):
+    """An expected refusal by the game (a documented SQLSTATE)."""
+
+    code = "SD???"
+
+    def __init__(self, message: str, hint: str | None = None, detail: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.detail = detail
+
+    def detail_value(self, key: str) -> int | None:
+        """A `key=N` figure from DETAIL (e.g. missing_gems for SDNSF)."""
+        m = re.search(rf"\b{re.escape(key)}=(-?\d+)", self.detail or "")
+        return int(m.group(1)) if m else None
+
+
+class InvalidArgument(GameError):
+    code = "SDARG"
+
+
+class NotEnough(GameError):
+    code = "SDNSF"
+
+
+class BannerUnavailable(GameError):
+    code = "SDBNR"
+
+
+class NotOwned(GameError):
+    code = "SDOWN"
+
+
+class UnitBusy(GameError):
+    code = "SDLCK"
+
+
+class NoKey(GameError):
+    code = "SDKEY"
+
+
+class AlreadyDone(GameError):
+    code = "SDDON"
+
+
+class NotEnoughSpark(GameError):
+    code = "SDSPK"
+
+
+class RequestReused(GameError):
+    code = "SDIDM"
+
+
+class TeamEmpty(GameError):
+    code = "SDTEM"
+
+
+class CatalogueEmpty(GameError):
+    code = "SDCAT"
+
+
+ERRORS: dict[str, type[GameError]] = {
+    cls.code: cls for cls in (InvalidArgument, NotEnough, BannerUnavailable, NotOwned, UnitBusy,
+                              NoKey, AlreadyDone, NotEnoughSpark, RequestReused, TeamEmpty,
+                              CatalogueEmpty)
+}
+
+
+def translate(exc: asyncpg.PostgresError) -> Exception:
+    cls = ERRORS.get(exc.sqlstate or "")
+    if cls is None:
+        return exc
+    return cls(exc.message, getattr(exc, "hint", None), getattr(exc, "detail", None))
+
+
+@contextlib.asynccontextmanager
+async def _game_errors() -> AsyncIterator[None]:
+    try:
+        yield
+    except asyncpg.PostgresError as exc:
+        translated = translate(exc)
+        if translated is exc:
+            raise
+        raise translated from exc
+
+
+# --- the database ------------------------------------------------------------------------
+async def create_pool(url: str, *, statement_cache: bool = True, min_size: int = 1,
+                      max_size: int = 10) -> asyncpg.Pool:
+    """A pool for the bot. `statement_cache=False` for PgBouncer or Supabase's pooler in
+    transaction mode, where prepared statements do not survive between transactions."""
+    return await asyncpg.create_pool(
+        url, min_size=min_size, max_size=max_size,
+        statement_cache_size=100 if statement_cache else 0,
+        max_cached_statement_lifetime=300,
+        init=_init_connection)
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads,
+                              schema="pg_catalog")
+
+
+class Database:
+    """One coroutine per stardust.* function. Rows come back as asyncpg Records."""
+
+    def __init__(self, pool: asyncpg.Pool):
+        self.pool = pool
+
+    @classmethod
+    async def connect(cls, url: str, *, statement_cache: bool = True, **kwargs: Any) -> Database:
+        return cls(await create_pool(url, statement_cache=statement_cache, **kwargs))
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+    async def _fetch(self, sql: str, *args: Any) -> list[Record]:
+        async with _game_errors():
+            return await self.pool.fetch(sql, *args)
+
+    async def _fetchrow(self, sql: str, *args: Any) -> Record | None:
+        async with _game_errors():
+            return await self.pool.fetchrow(sql, *args)
+
+    async def _fetchval(self, sql: str, *args: Any) -> Any:
+        async with _game_errors():
+            return await self.pool.fetchval(sql, *args)
+
+    async def ping(self) -> bool:
+        try:
+            return await self.pool.fetchval("select true", timeout=2) is True
+        except Exception:
+            return False
+
+    # -- players --------------------------------------------------------------------------
+    async def get_user(self, user_id: int) -> Record:
+        return await self._fetchrow("select * from stardust.get_user(p_user_id => $1)", user_id)
+
+    async def profile(self, user_id: int) -> Record:
+        return await self._fetchrow("select * from stardust.profile(p_user_id => $1)", user_id)
+
+    async def grant(self, user_id: int, gems: int, coins: int, reason: str,
+                    request_id: str | None) -> Record:
+        return await self._fetchrow(
+            "select * from stardust.grant(p_user_id => $1, p_gems => $2, p_coins => $3,"
+            " p_reason => $4, p_request_id => $5)", user_id, gems, coins, reason, request_id)
+
+    # -- gacha ----------------------------------------------------------------------------
+    async def pull(self, user_id: int, count: int, banner_id: int | None,
+                   request_id: str | None) -> list[Record]:
+        return await self._fetch(
+            "select * from stardust.pull(p_user_id => $1, p_count => $2, p_banner_id => $3,"
+            " p_request_id => $4)", user_id, count, banner_id, request_id)
+
+    async def spark(self, user_id: int, banner_id: int, anilist_id: int,
+                    request_id: str | None) -> list[Record]:
+        return await self._fetch(
+            "select * from stardust.spark(p_user_id => $1, p_banner_id => $2,"
+            " p_anilist_id => $3, p_request_id => $4)", user_id, banner_id, anilist_id,
+            request_id)
+
+    async def claim_starter(self, user_id: int, request_id: str | None) -> list[Record]:
+        return await self._fetch(
+            "select * from stardust.claim_starter(p_user_id => $1, p_request_id => $2)",
+            user_id, request_id)
+
+    async def list_banners(self, include_ended: bool = False) -> list[Record]:
+        return await self._fetch(
+            "select * from stardust.list_banners(p_include_ended => $1)", include_ended)
+
+    async def rates(self, banner_id: int | None = None) -> list[Record]:
+        return await self._fetch("select * from stardust.rates(p_banner_id => $1)", banner_id)
+
+    async def pull_history(self, user_id: int, limit: int = 50,
+                           before: int | None = None) -> list[Record]:
+        return await self._fetch(
+            "select * from stardust.pull_history(p_user_id => $1, p_limit => $2,"
+            " p_before => $3)", user_id, limit, before)
+
+    # -- collection -----------------------------------------------------------------------
+    async def inventory(self, user_id: int, sort: str = "date", rarity: str | None = None,
+                        limit: int = 50, offset: int = 0) -> list[Record]:
+        return await self._fetch(
+            "select * from stardust.inventory(p_user_id => $1, p_sort => $2, p_rarity => $3,"
+            " p_limit => $4, p_offset => $5)", user_id, sort, rarity, limit, offset)
+
+    async def get_unit(self, user_id: int, inventory_id: int) -> Record:
+        return await self._fetchrow(
+            "select * from stardust.get_unit(p_user_id => $1, p_inventory_id => $2)",
+            user_id, inventory_id)
+
+    async def search_units(self, user_id: int, query: str, limit: int = 25) -> list[Record]:
+        return await self._fetch(
+            "select * from stardust.search_units(p_user_id => $1, p_query => $2,"
+            " p_limit => $3)", user_id, query, limit)
+
+    async def set_locked(self, user_id: int, inventory_ids: list[int], locked: bool) -> int:
+        return await self._fetchval(
+            "select stardust.set_locked(p_user_id => $1, p_inventory_ids => $2,"
+            " p_locked => $3)", user_id, inventory_ids, locked)
+
+    async def scrap(self, user_id: int, inventory_ids: list[int],
+                    request_id: str | None) -> Record:
+        return await self._fetchrow(
+            "select * from stardust.scrap(p_user_id => $1, p_inventory_ids => $2,"
+            " p_request_id => $3)", user_id, inventory_ids, request_id)
+
+    async def mass_scrap_preview(self, user_id: int, rarity: str) -> Record:
+        return await self._fetchrow(
+            "select * from stardust.mass_scrap_preview(p_user_id => $1, p_rarity => $2)",
+            user_id, rarity)
+
+    async def mass_scrap(self, user_id: int, rarity: str, request_id: str | None) -> Record:
+        return await self._fetchrow(
+            "select * from stardust.mass_scrap(p_user_id => $1, p_rarity => $2,"
+            " p_request_id => $3)", user_id, rarity, request_id)
+
+    # -- team -----------------------------------------------------------------------------
+    async def set_team(self, user_id: int, inventory_ids: list[int | None]) -> list[Record]:
+        return await self._fetch(
+            "select * from stardust.set_team(p_user_id => $1, p_inventory_ids => $2::bigint[])",
+            user_id, inventory_ids)
+
+    async def team_details(self, user_id: int) -> list[Record]:
+        return await self._fetch("select * from stardust.team_details(p_user_id => $1)",
+                                 user_id)
+
+    async def team_power(self, user_id: int) -> int:
+        return await self._fetchval("select stardust.team_power(p_user_id => $1)", user_id)

@@ -1,0 +1,40 @@
+"""What every feature extension shares: services, and running a handler for a command."""
+
+from __future__ import annotations
+
+from typing import Awaitable, Callable
+
+import interactions
+
+from bot.discord import Services, make_context, send_reply, update_reply
+from bot.handlers import Choice, Context, Reply
+
+
+class StardustExtension(interactions.Extension):
+    def __init__(self, bot: interactions.Client, services: Services):
+        self.services = services
+
+    def context(self, ctx: interactions.BaseContext) -> Context:
+        return make_context(self.services, ctx)
+
+    async def run(self, ctx: interactions.SlashContext, handler: Callable[..., Awaitable[Reply]],
+                  *, renders: bool, **options) -> None:
+        """Defer at once when the answer will be an image (Discord allows 3 s for the first
+        response), call the handler, draw its reply. Never retries, never refunds: errors go
+        to the global listener (bot.discord.on_failure)."""
+        if renders:
+            await ctx.defer()
+        reply = await handler(self.context(ctx), **options)
+        await send_reply(ctx, reply)
+
+    async def press(self, ctx: interactions.ComponentContext,
+                    handler: Callable[..., Awaitable[Reply]], *, renders: bool) -> None:
+        if renders:
+            await ctx.defer(edit_origin=True)
+        reply = await handler(self.context(ctx), ctx.custom_id)
+        await update_reply(ctx, reply)
+
+    async def choices(self, ctx: interactions.AutocompleteContext,
+                      provider: Callable[..., Awaitable[list[Choice]]], *args) -> None:
+        found = await provider(self.context(ctx), ctx.input_text or "", *args)
+        await ctx.send(choices=[{"name": c.name, "value": c.value} for c in found])

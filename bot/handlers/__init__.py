@@ -1,0 +1,122 @@
+"""Command handlers, independent of Discord.
+
+A handler is `async def name(ctx: Context, **options) -> Reply`: it calls one SQL function
+through `ctx.db`, renders an image off the event loop if there is one, and describes the
+answer as a `Reply`. The Discord extensions (bot/exts/) and the offline console drive the
+same handlers; only they know how to draw a Reply. No game rule lives here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from bot.db import Database, GameError
+
+RARITY_COLOUR = {"SSR": 0xFFC400, "SR": 0xAA5AFF, "R": 0x4696FF, "UR": 0xFF466E}
+OK_COLOUR = 0x57F287
+ERROR_COLOUR = 0xED4245
+INFO_COLOUR = 0x5865F2
+
+
+@dataclass(frozen=True)
+class Button:
+    custom_id: str
+    label: str
+    style: str = "secondary"          # primary | secondary | success | danger
+    disabled: bool = False
+
+
+@dataclass(frozen=True)
+class Choice:
+    name: str
+    value: Any
+
+
+@dataclass
+class Reply:
+    title: str | None = None
+    text: str | None = None
+    fields: list[tuple[str, str, bool]] = field(default_factory=list)   # name, value, inline
+    colour: int = INFO_COLOUR
+    image: bytes | None = None
+    image_name: str = "stardust.png"
+    footer: str | None = None
+    buttons: list[Button] = field(default_factory=list)
+    ephemeral: bool = False
+
+    def plain(self) -> str:
+        """The reply as text (console, logs, tests)."""
+        lines = [f"== {self.title} ==" if self.title else ""]
+        if self.text:
+            lines.append(self.text)
+        for name, value, _ in self.fields:
+            lines.append(f"{name}: {value}")
+        if self.footer:
+            lines.append(f"({self.footer})")
+        if self.buttons:
+            lines.append("  ".join(f"[{b.label}]" for b in self.buttons if not b.disabled))
+        return "\n".join(x for x in lines if x)
+
+
+class ArtSource:
+    """What handlers need to get character art: image URL -> bytes (see bot.art)."""
+
+    async def fetch(self, urls: list[str | None]) -> dict[str, bytes]:  # pragma: no cover
+        return {}
+
+
+@dataclass
+class Context:
+    """Who is asking, and the services a handler may use."""
+
+    db: Database
+    user_id: int
+    display_name: str = "player"
+    request_id: str | None = None      # the Discord interaction id: idempotency key
+    art: ArtSource = field(default_factory=ArtSource)
+    is_admin: bool = False
+    guild_id: int | None = None
+
+    async def render(self, fn: Callable[..., bytes], *args: Any, **kwargs: Any) -> bytes:
+        """Run a renderer (pure, CPU-bound) off the event loop."""
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+
+# --- errors --------------------------------------------------------------------------------
+TITLES = {
+    "SDARG": "That didn't work",
+    "SDNSF": "Not enough",
+    "SDBNR": "Banner unavailable",
+    "SDOWN": "Not your unit",
+    "SDLCK": "That unit is protected",
+    "SDKEY": "No bounty keys left",
+    "SDDON": "Already done",
+    "SDSPK": "Not enough spark points",
+    "SDIDM": "Already handled",
+    "SDTEM": "Your team is empty",
+    "SDCAT": "The catalogue is empty",
+}
+
+
+def error_reply(exc: GameError) -> Reply:
+    """The friendly, private answer to an expected refusal, by SQLSTATE."""
+    text = exc.message
+    if exc.code == "SDNSF":
+        if (gems := exc.detail_value("missing_gems")) is not None:
+            text = f"You need **{gems:,}** more gems."
+        elif (coins := exc.detail_value("missing_coins")) is not None:
+            text = f"You need **{coins:,}** more coins."
+    elif exc.code == "SDIDM":
+        text = "This interaction was already used for another action."
+    if exc.hint:
+        text = f"{text}\n*{exc.hint}*"
+    return Reply(title=TITLES.get(exc.code, "That didn't work"), text=text,
+                 colour=ERROR_COLOUR, ephemeral=True)
+
+
+def apology() -> Reply:
+    return Reply(title="Something went wrong",
+                 text="Sorry, that failed on our side. It has been logged; please try again.",
+                 colour=ERROR_COLOUR, ephemeral=True)

@@ -1,0 +1,15 @@
+"""Admin commands (the bot checks ADMIN_IDS before calling them)."""
+
+from __future__ import annotations
+
+from bot.handlers import ERROR_COLOUR, OK_COLOUR, Context, Reply
+
+
+async def grant(ctx: Context, user: int, gems: int = 0, coins: int = 0,
+                reason: str = "admin") -> Reply:
+    if not ctx.is_admin:
+        return Reply(text="Only the bot's admins can grant currency.", ephemeral=True,
+                     colour=ERROR_COLOUR)
+    row = await ctx.db.grant(user, gems, coins, f"{reason} (by {ctx.user_id})", ctx.request_id)
+    return Reply(title="Granted", text=f"<@{user}> now holds {row['gems']:,} gems and "
+                 f"{row['coins']:,} coins.", colour=OK_COLOUR, ephemeral=True)

@@ -1,0 +1,24 @@
+"""The player's profile card."""
+
+from __future__ import annotations
+
+from bot import render
+from bot.handlers import INFO_COLOUR, Context, Reply
+
+
+async def profile(ctx: Context) -> Reply:
+    row = dict(await ctx.db.profile(ctx.user_id))
+    row["display_name"] = ctx.display_name
+    row["favourite"] = None
+    image = await ctx.render(render.profile_card, row, {})
+    col = row["collection"] or {}
+    return Reply(
+        title=f"{ctx.display_name}'s profile",
+        fields=[("Gems", f"{row['gems']:,}", True), ("Coins", f"{row['coins']:,}", True),
+                ("Team power", f"{row['team_power']:,}", True),
+                ("Collection", f"{row['units']} units · {col.get('SSR', 0)} SSR · "
+                               f"{col.get('SR', 0)} SR · {col.get('R', 0)} R", False),
+                ("Pity", f"{row['pity_counter']}/90", True),
+                ("Spark points", str(row["banner_points"]), True),
+                ("Bounty keys", str(row["bounty_keys"]), True)],
+        colour=INFO_COLOUR, image=image, image_name="profile.png")

@@ -1,0 +1,269 @@
+"""A fake Discord for end-to-end tests: REST API and gateway on 127.0.0.1.
+
+The real interactions.py client is pointed at it (its REST base is the class attribute
+`interactions.api.http.route.Route.BASE`; the gateway URL comes from `GET /gateway`). The
+fake records every REST call, stores the commands the bot registers, and lets a test deliver
+gateway events (INTERACTION_CREATE) and wait for the bot's answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+APP_ID = "900000000000000001"
+BOT_USER = {"id": APP_ID, "username": "Stardust", "discriminator": "0", "global_name": None,
+            "avatar": None, "bot": True, "flags": 0, "public_flags": 0, "verified": True,
+            "mfa_enabled": False, "locale": "en-US", "email": None, "premium_type": 0,
+            "banner": None, "accent_color": None}
+GUILD_ID = "800000000000000001"
+CHANNEL_ID = "810000000000000001"
+_ids = itertools.count(int(time.time() * 1000) << 22)
+
+
+def snowflake() -> str:
+    return str(next(_ids))
+
+
+def json_response(data: Any, status: int = 200) -> web.Response:
+    # interactions.py decodes JSON only when Content-Type is exactly "application/json"
+    return web.Response(status=status, body=json.dumps(data).encode(), headers={
+        "Content-Type": "application/json", "X-RateLimit-Limit": "50",
+        "X-RateLimit-Remaining": "49", "X-RateLimit-Reset-After": "0.01",
+        "X-RateLimit-Bucket": "fake"})
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    json: Any = None
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def payload(self) -> dict:
+        return self.json if isinstance(self.json, dict) else {}
+
+
+class FakeDiscord:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.commands: dict[str, list[dict]] = {}          # scope ("global" | guild) -> commands
+        self.messages: dict[str, dict] = {}                # interaction token -> @original
+        self._ws: web.WebSocketResponse | None = None
+        self._seq = 0
+        self._changed = asyncio.Condition()
+        self.identified = asyncio.Event()
+        self.runner: web.AppRunner | None = None
+        self.port: int | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+    async def start(self) -> None:
+        app = web.Application(client_max_size=32 * 1024 * 1024)
+        app.router.add_get("/ws", self._gateway)
+        app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        self.runner = web.AppRunner(app, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        if self._ws is not None and not self._ws.closed:
+            await self._ws.close()
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    # -- REST -----------------------------------------------------------------------------
+    async def _record(self, call: Call) -> None:
+        async with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+
+    async def _read(self, request: web.Request) -> tuple[Any, dict[str, bytes]]:
+        if request.content_type.startswith("multipart/"):
+            body, files = None, {}
+            reader = await request.multipart()
+            async for part in reader:
+                data = await part.read()
+                if part.name == "payload_json":
+                    body = json.loads(data)
+                else:
+                    files[part.filename or part.name] = bytes(data)
+            return body, files
+        if request.can_read_body:
+            text = await request.text()
+            return (json.loads(text) if text else None), {}
+        return None, {}
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        body, files = await self._read(request)
+        path = "/" + request.match_info["tail"]
+        call = Call(request.method, path, body, files)
+        await self._record(call)
+        parts = path.strip("/").split("/")
+        m = request.method
+
+        if path == "/users/@me":
+            return json_response(BOT_USER)
+        if path == "/oauth2/applications/@me":
+            return json_response({"id": APP_ID, "name": "Stardust", "icon": None,
+                                  "description": "", "summary": "", "bot_public": True,
+                                  "bot_require_code_grant": False, "verify_key": "0" * 64,
+                                  "flags": 0, "owner": {**BOT_USER, "id": "1", "bot": False},
+                                  "team": None})
+        if path == "/gateway":
+            return json_response({"url": f"ws://127.0.0.1:{self.port}/ws"})
+        if path == "/gateway/bot":
+            return json_response({"url": f"ws://127.0.0.1:{self.port}/ws", "shards": 1,
+                                  "session_start_limit": {"total": 1000, "remaining": 1000,
+                                                          "reset_after": 0,
+                                                          "max_concurrency": 1}})
+        if parts[:1] == ["applications"] and parts[-1] == "commands":
+            scope = parts[3] if len(parts) == 5 else "global"
+            if m == "GET":
+                return json_response(self.commands.get(scope, []))
+            if m == "PUT":
+                stored = []
+                for cmd in body or []:
+                    stored.append({**cmd, "id": cmd.get("id") or snowflake(),
+                                   "application_id": APP_ID, "version": snowflake(),
+                                   **({"guild_id": scope} if scope != "global" else {})})
+                self.commands[scope] = stored
+                return json_response(stored)
+        if parts[:1] == ["interactions"] and parts[-1] == "callback":
+            token = parts[2]
+            if body and body.get("type") in (4, 7) and body.get("data"):
+                self.messages[token] = self._message(body["data"], files)
+            return web.Response(status=204)
+        if parts[:1] == ["webhooks"] and len(parts) >= 3:
+            token = parts[2]
+            if len(parts) == 5 and parts[3] == "messages":
+                if m == "DELETE":
+                    self.messages.pop(token, None)
+                    return web.Response(status=204)
+                if m == "PATCH":
+                    self.messages[token] = self._message(body or {}, files)
+                if token not in self.messages:
+                    return json_response({"message": "Unknown Message", "code": 10008}, 404)
+                return json_response(self.messages[token])
+            if len(parts) == 3 and m == "POST":                  # followup
+                return json_response(self._message(body or {}, files))
+        return json_response({"message": "404: Not Found", "code": 0}, 404)
+
+    def _message(self, data: dict, files: dict[str, bytes]) -> dict:
+        return {"id": snowflake(), "channel_id": CHANNEL_ID, "type": 0,
+                "author": BOT_USER, "content": data.get("content") or "",
+                "timestamp": "2026-01-01T00:00:00+00:00", "edited_timestamp": None,
+                "tts": False, "mention_everyone": False, "mentions": [], "mention_roles": [],
+                "attachments": [{"id": snowflake(), "filename": name, "size": len(blob),
+                                 "url": f"https://cdn.invalid/{name}",
+                                 "proxy_url": f"https://cdn.invalid/{name}"}
+                                for name, blob in files.items()],
+                "embeds": data.get("embeds") or [], "components": data.get("components") or [],
+                "pinned": False, "flags": data.get("flags") or 0}
+
+    # -- gateway --------------------------------------------------------------------------
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._ws = ws
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 45000}}))
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            data = json.loads(msg.data)
+            if data.get("op") == 1:                               # heartbeat
+                await ws.send_str(json.dumps({"op": 11}))
+            elif data.get("op") == 2:                             # identify
+                await self.send_event("READY", {
+                    "v": 10, "user": BOT_USER, "guilds": [], "session_id": "fake-session",
+                    "resume_gateway_url": f"ws://127.0.0.1:{self.port}/ws",
+                    "shard": [0, 1], "application": {"id": APP_ID, "flags": 0}})
+                self.identified.set()
+        return ws
+
+    async def send_event(self, name: str, data: dict) -> None:
+        self._seq += 1
+        await self._ws.send_str(json.dumps({"op": 0, "t": name, "s": self._seq, "d": data}))
+
+    # -- helpers for tests ----------------------------------------------------------------
+    def command_id(self, name: str) -> str:
+        for cmds in self.commands.values():
+            for cmd in cmds:
+                if cmd["name"] == name:
+                    return cmd["id"]
+        raise KeyError(f"the bot registered no /{name}")
+
+    async def wait_for(self, predicate, timeout: float = 10.0) -> Call:
+        """The first recorded call satisfying predicate (waiting for it if needed)."""
+        async def find() -> Call:
+            async with self._changed:
+                while True:
+                    for call in self.calls:
+                        if predicate(call):
+                            return call
+                    await self._changed.wait()
+        return await asyncio.wait_for(find(), timeout)
+
+    def calls_for(self, token: str) -> list[Call]:
+        return [c for c in self.calls if f"/{token}/" in c.path + "/"]
+
+
+def user(uid: int, name: str = "player") -> dict:
+    return {"id": str(uid), "username": name, "discriminator": "0", "global_name": name,
+            "avatar": None}
+
+
+def interaction(fake: FakeDiscord, *, kind: int, data: dict, user_id: int,
+                name: str = "player", message: dict | None = None,
+                interaction_id: str | None = None) -> dict:
+    """An INTERACTION_CREATE payload from a guild member."""
+    payload = {
+        "id": interaction_id or snowflake(), "application_id": APP_ID, "type": kind,
+        "data": data, "guild_id": GUILD_ID, "channel_id": CHANNEL_ID,
+        "channel": {"id": CHANNEL_ID, "type": 0, "guild_id": GUILD_ID, "name": "gacha",
+                    "position": 0, "permission_overwrites": [], "nsfw": False,
+                    "parent_id": None},
+        "member": {"user": user(user_id, name), "roles": [], "joined_at":
+                   "2026-01-01T00:00:00+00:00", "deaf": False, "mute": False, "flags": 0,
+                   "permissions": "2147483647", "nick": None, "avatar": None},
+        "token": f"tok{snowflake()}", "version": 1, "app_permissions": "2147483647",
+        "locale": "en-US", "guild_locale": "en-US", "entitlements": [],
+        "authorizing_integration_owners": {"0": GUILD_ID}, "context": 0,
+    }
+    if message is not None:
+        payload["message"] = message
+    return payload
+
+
+def slash(fake: FakeDiscord, name: str, user_id: int, sub: str | None = None,
+          **options: Any) -> dict:
+    opts = [{"name": k, "type": 4 if isinstance(v, int) else 3, "value": v}
+            for k, v in options.items()]
+    data = {"id": fake.command_id(name), "name": name, "type": 1}
+    data["options"] = [{"name": sub, "type": 1, "options": opts}] if sub else opts
+    return interaction(fake, kind=2, data=data, user_id=user_id)
+
+
+def autocomplete(fake: FakeDiscord, name: str, user_id: int, focused: str, value: Any,
+                 **others: Any) -> dict:
+    opts = [{"name": k, "type": 4, "value": v} for k, v in others.items()]
+    opts.append({"name": focused, "type": 4, "value": value, "focused": True})
+    return interaction(fake, kind=4, data={"id": fake.command_id(name), "name": name,
+                                           "type": 1, "options": opts}, user_id=user_id)
+
+
+def button(fake: FakeDiscord, custom_id: str, user_id: int, message: dict) -> dict:
+    return interaction(fake, kind=3, data={"custom_id": custom_id, "component_type": 2},
+                       user_id=user_id, message=message)

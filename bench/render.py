@@ -108,30 +108,35 @@ def fixtures() -> dict[str, tuple]:
     }
 
 
+def measure(repeat: int = 50, samples: Path | None = None) -> list[tuple[str, float, float]]:
+    """(label, median ms, p95 ms) for every renderer on the fixtures."""
+    out = []
+    for label, (fn, a, kw) in fixtures().items():
+        png = fn(*a, **kw)                                    # warm up: fonts, caches
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            fn(*a, **kw)
+            times.append((time.perf_counter() - t0) * 1000)
+        times.sort()
+        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        out.append((label, statistics.median(times), p95))
+        if samples:
+            samples.mkdir(parents=True, exist_ok=True)
+            (samples / f"{label.replace(' ', '_')}.png").write_bytes(png)
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=50)
     ap.add_argument("--samples", type=Path, help="also write each image here as PNG")
     args = ap.parse_args()
-    cases = fixtures()
-    print(f"{'image':<20} {'size':>10} {'KiB':>6} {'median ms':>10} {'p95 ms':>8}")
+    print(f"{'image':<20} {'median ms':>10} {'p95 ms':>8}")
     results = {}
-    for label, (fn, a, kw) in cases.items():
-        png = fn(*a, **kw)                                    # warm up: fonts, caches
-        times = []
-        for _ in range(args.runs):
-            t0 = time.perf_counter()
-            fn(*a, **kw)
-            times.append((time.perf_counter() - t0) * 1000)
-        times.sort()
-        med = statistics.median(times)
-        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    for label, med, p95 in measure(args.runs, args.samples):
         results[label] = med
-        w, h = Image.open(io.BytesIO(png)).size
-        print(f"{label:<20} {f'{w}x{h}':>10} {len(png) / 1024:6.0f} {med:10.1f} {p95:8.1f}")
-        if args.samples:
-            args.samples.mkdir(parents=True, exist_ok=True)
-            (args.samples / f"{label.replace(' ', '_')}.png").write_bytes(png)
+        print(f"{label:<20} {med:10.1f} {p95:8.1f}")
     med = results["pull_result 10"]
     verdict = "within" if med <= TARGET_PULL10_MS else "OVER"
     print(f"\n10-pull grid: median {med:.1f} ms ({verdict} the {TARGET_PULL10_MS:.0f} ms target)")
@@ -139,4 +144,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from bot import __version__
 
@@ -68,6 +69,37 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return demo.main(args)
 
 
+def cmd_console(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot import config
+    from bot.art import ArtCache
+    from bot.console import Console, interact
+    from bot.db import Database
+
+    url = config.database_url()
+
+    async def main() -> int:
+        db = await Database.connect(url, max_size=2)
+        art = ArtCache(offline=args.offline)
+        try:
+            console = Console(db=db, user_id=args.user, out_dir=Path(args.out), art=art,
+                              display_name=args.name)
+            return await interact(console)
+        finally:
+            await art.close()
+            await db.close()
+
+    return asyncio.run(main())
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from bot import anilist, config
+
+    args.database_url = config.database_url()
+    return anilist.main(args)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
     import logging
@@ -122,8 +154,26 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_run)
 
     demo = sub.add_parser("demo", help="migrate, load the demo catalogue and play a session")
-    demo.add_argument("--user", type=int, default=1, help="demo player's user id")
+    demo.add_argument("--user", type=int, default=None,
+                      help="demo player's user id (default: a new player each run)")
+    demo.add_argument("--out", default="stardust-demo", help="where images are written")
     demo.set_defaults(func=cmd_demo)
+
+    con = sub.add_parser("console", help="play the slash commands at a prompt, without Discord")
+    con.add_argument("--user", type=int, default=1, help="the user id you play as")
+    con.add_argument("--name", default="player", help="your display name")
+    con.add_argument("--out", default="stardust-console", help="where images are written")
+    con.add_argument("--offline", action="store_true", help="never fetch character art")
+    con.set_defaults(func=cmd_console)
+
+    imp = sub.add_parser("import-characters", help="import the catalogue from AniList")
+    imp.add_argument("--top", type=int, default=10000, help="how many characters (by favourites)")
+    imp.add_argument("--from-file", type=Path, default=None,
+                     help="import this JSON file instead (offline)")
+    imp.add_argument("--restart", action="store_true", help="ignore a saved resume point")
+    imp.add_argument("--state-file", type=Path, default=None,
+                     help="where the resume point is kept")
+    imp.set_defaults(func=cmd_import)
     return p
 
 

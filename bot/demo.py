@@ -1,15 +1,22 @@
-"""`stardust demo`: migrate, load the demo catalogue when the catalogue is empty, show a
-player. (Grows into the scripted session of the demo issue.)"""
+"""`stardust demo`: migrate, load the demo catalogue if the catalogue is empty, open a demo
+banner if none is running, then play a scripted session as a new demo player through the
+console (the bot's own handlers), printing the transcript and saving every image."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import sys
+import time
 from importlib import resources
-
-import asyncpg
+from pathlib import Path
 
 from bot import config, migrate
+from bot.art import ArtCache
+from bot.console import Console
+from bot.db import Database
+
+DEMO_BANNER = "Demo Festival"
 
 
 def demo_characters() -> list[dict]:
@@ -17,32 +24,90 @@ def demo_characters() -> list[dict]:
     return json.loads(text)["characters"]
 
 
-async def _session(url: str, user_id: int) -> None:
-    conn = await asyncpg.connect(url)
-    try:
+async def prepare(db: Database) -> None:
+    async with db.pool.acquire() as conn:
         count = await conn.fetchval("select count(*) from stardust.characters")
         if count == 0:
             written = await conn.fetchval("select stardust.upsert_characters($1::jsonb)",
-                                          json.dumps(demo_characters()))
-            print(f"catalogue was empty: loaded {written} demo characters")
+                                          demo_characters())
+            print(f"The catalogue was empty: loaded {written} demo characters "
+                  "(stardust import-characters loads the real one).")
         else:
-            print(f"catalogue: {count} characters")
-        rows = await conn.fetch(
-            "select rarity, count(*) as n, min(true_power) as lo, max(true_power) as hi"
-            "  from stardust.characters group by rarity order by min(true_power) desc")
-        for r in rows:
-            print(f"  {r['rarity']:>3}: {r['n']:4d} characters, power {r['lo']}-{r['hi']}")
-        user = await conn.fetchrow("select * from stardust.get_user(p_user_id => $1)", user_id)
-        print(f"player {user['user_id']}: {user['gems']} gems, {user['coins']} coins, "
-              f"pity {user['pity_counter']}, keys {user['bounty_keys']}")
+            print(f"Catalogue: {count} characters.")
+        running = await conn.fetchval(
+            "select count(*) from stardust.list_banners() where is_active")
+        if not running:
+            featured = await conn.fetch(
+                "select anilist_id from stardust.characters where rarity in ('SSR', 'SR')"
+                " order by rank limit 2")
+            if featured:
+                await conn.fetchrow(
+                    "select * from stardust.create_banner(p_name => $1, p_rate_up_ids => $2,"
+                    " p_ends_at => now() + interval '14 days')", DEMO_BANNER,
+                    [r[0] for r in featured])
+                print(f"Opened the banner {DEMO_BANNER!r} (an admin's create_banner).")
+
+
+async def play(console: Console, db: Database) -> None:
+    uid = console.user_id
+    banner = await db.list_banners()
+    banner_id = banner[0]["id"] if banner else None
+
+    async def step(title: str, line: str) -> None:
+        console.say(f"\n--- {title}\n> {line}")
+        await console.run(line)
+
+    console.say(f"\n=== Demo session as player {uid} ===")
+    await step("A new player claims the starter pack", "/starter")
+    await step("An admin tops up the demo player's gems",
+               f"/admin grant user:{uid} gems:40000 reason:demo")
+    await step("A 10-pull on the standard pool", "/pull count:10")
+    if banner_id:
+        await step("The running banners", "/banner")
+        await step("What the banner's rates really are", f"/rates banner:{banner_id}")
+        await step("A 10-pull on the banner (spark points)", f"/pull count:10 banner:{banner_id}")
+    await step("One more 10-pull", "/pull count:10")
+    await step("The collection, strongest first", "/inventory sort:power")
+    console.say("> /press Next")
+    await console.press("Next")
+    best = await db.inventory(uid, "power", None, 5, 0)
+    if best:
+        await step("Lock the best unit so no scrap can take it",
+                   f"/lock unit:{best[0]['inventory_id']}")
+        await step("A close look at it", f"/view unit:{best[0]['inventory_id']}")
+        slots = " ".join(f"unit{i + 1}:{u['inventory_id']}" for i, u in enumerate(best))
+        await step("Put the five strongest units in the team", f"/team set {slots}")
+    console.confirm = lambda prompt: (console.say(f"{prompt}y") or True)
+    await step("Scrap every R unit not locked or in the team (preview, then confirm)",
+               "/scrap mass rarity:R")
+    await step("The profile after all that", "/profile")
+    await step("The pull history (auditable)", "/history")
+    console.say("\n(The bounty board, daily check-in and expeditions join the demo as their "
+                "features land.)")
+
+
+async def run_demo(url: str, user_id: int, out_dir: Path) -> None:
+    db = await Database.connect(url, max_size=2)
+    art = ArtCache(offline=True)            # the demo runs offline: placeholders for art
+    try:
+        await prepare(db)
+        console = Console(db=db, user_id=user_id, out_dir=out_dir, art=art,
+                          display_name="Demo Player")
+        await play(console, db)
+        images = sorted(out_dir.glob("*.png"))
+        console.say(f"\n{len(images)} images written to {out_dir.resolve()}/")
     finally:
-        await conn.close()
+        await art.close()
+        await db.close()
 
 
 def main(args) -> int:
+    started = time.monotonic()
     url = config.database_url()
     report = migrate.migrate(url)
     for line in report.lines(checking=False):
         print(line)
-    asyncio.run(_session(url, args.user))
+    user_id = args.user or 7_000_000_000 + int(time.time())   # a new demo player each run
+    asyncio.run(run_demo(url, user_id, Path(args.out)))
+    print(f"demo finished in {time.monotonic() - started:.1f} s", file=sys.stderr)
     return 0

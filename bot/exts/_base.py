@@ -28,9 +28,10 @@ class StardustExtension(interactions.Extension):
         await send_reply(ctx, reply)
 
     async def press(self, ctx: interactions.ComponentContext,
-                    handler: Callable[..., Awaitable[Reply]], *, renders: bool) -> None:
-        if renders:
-            await ctx.defer(edit_origin=True)
+                    handler: Callable[..., Awaitable[Reply]]) -> None:
+        """A button: the handler decides first (a refusal must not touch the message the
+        button is on), then the message is edited in place, or the presser alone is
+        answered. Edits with an image defer on their own (interactions.py does)."""
         reply = await handler(self.context(ctx), ctx.custom_id)
         await update_reply(ctx, reply)
 

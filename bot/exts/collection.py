@@ -26,7 +26,7 @@ class Collection(StardustExtension):
 
     @component_callback(re.compile(r"^inv:"))
     async def inventory_page(self, ctx: interactions.ComponentContext) -> None:
-        await self.press(ctx, collection.inventory_page, renders=True)
+        await self.press(ctx, collection.inventory_page)
 
     @slash_command(name="view", description="Look at one of your units")
     @slash_option("unit", "The unit", OptionType.INTEGER, required=True, autocomplete=True)
@@ -57,7 +57,7 @@ class Collection(StardustExtension):
 
     @component_callback(re.compile(r"^ms:"))
     async def scrap_mass_button(self, ctx: interactions.ComponentContext) -> None:
-        await self.press(ctx, collection.mass_scrap_button, renders=False)
+        await self.press(ctx, collection.mass_scrap_button)
 
     @view.autocomplete("unit")
     async def view_unit(self, ctx: interactions.AutocompleteContext) -> None:

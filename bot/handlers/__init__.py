@@ -9,7 +9,10 @@ same handlers; only they know how to draw a Reply. No game rule lives here.
 from __future__ import annotations
 
 import asyncio
+import re
+import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any, Callable
 
 from bot.db import Database, GameError
@@ -47,7 +50,8 @@ class Reply:
     ephemeral: bool = False
 
     def plain(self) -> str:
-        """The reply as text (console, logs, tests)."""
+        """The reply as text (console, logs, tests); Discord's timestamp and mention markup
+        spelled out."""
         lines = [f"== {self.title} ==" if self.title else ""]
         if self.text:
             lines.append(self.text)
@@ -57,7 +61,29 @@ class Reply:
             lines.append(f"({self.footer})")
         if self.buttons:
             lines.append("  ".join(f"[{b.label}]" for b in self.buttons if not b.disabled))
-        return "\n".join(x for x in lines if x)
+        return plain_markup("\n".join(x for x in lines if x))
+
+
+def _relative(seconds: float) -> str:
+    ahead, s = seconds >= 0, abs(seconds)
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if s >= size:
+            n = int(s // size)
+            amount = f"{n} {unit}{'s' if n != 1 else ''}"
+            return f"in {amount}" if ahead else f"{amount} ago"
+    return "now"
+
+
+def plain_markup(text: str) -> str:
+    """<t:1700000000:R> -> 'in 3 days', <t:…:d> -> '2026-11-21', <@42> -> '@42'."""
+    def stamp(m: re.Match) -> str:
+        when = int(m.group(1))
+        if m.group(2) == "R":
+            return _relative(when - time.time())
+        dt = datetime.fromtimestamp(when, timezone.utc)
+        return dt.strftime("%Y-%m-%d" if m.group(2) in ("d", "D") else "%Y-%m-%d %H:%M UTC")
+    text = re.sub(r"<t:(-?\d+)(?::([tTdDfFR]))?>", stamp, text)
+    return re.sub(r"<@!?(\d+)>", r"@\1", text)
 
 
 class ArtSource:

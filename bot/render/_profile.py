@@ -113,8 +113,9 @@ def profile_card(profile: Mapping[str, Any], art: Mapping[str, bytes]) -> bytes:
     x = 0.0
     for k, n in counts if total > 0 else []:
         w = strip.width * n / total
-        sd.rectangle((round(x), 0, round(x + w) - 1, 15),
-                     fill=RARITY_COLOURS.get(k, UNKNOWN_RARITY))
+        if round(x + w) > round(x):         # a rarity with no (or very few) units: no segment
+            sd.rectangle((round(x), 0, round(x + w) - 1, 15),
+                         fill=RARITY_COLOURS.get(k, UNKNOWN_RARITY))
         x += w
     paste_rounded(img, strip, (bx0, by), 8)
     lx = _RX

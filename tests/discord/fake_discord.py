@@ -267,3 +267,28 @@ def autocomplete(fake: FakeDiscord, name: str, user_id: int, focused: str, value
 def button(fake: FakeDiscord, custom_id: str, user_id: int, message: dict) -> dict:
     return interaction(fake, kind=3, data={"custom_id": custom_id, "component_type": 2},
                        user_id=user_id, message=message)
+
+
+# --- waiting for the bot's answers ---------------------------------------------------------
+async def deliver(fake: FakeDiscord, payload: dict) -> dict:
+    await fake.send_event("INTERACTION_CREATE", payload)
+    return payload
+
+
+def is_callback(payload: dict, kind: int | None = None):
+    def match(call):
+        return (call.method == "POST" and call.path ==
+                f"/interactions/{payload['id']}/{payload['token']}/callback"
+                and (kind is None or call.payload.get("type") == kind))
+    return match
+
+
+def is_edit(payload: dict):
+    return lambda c: c.method == "PATCH" and c.path.endswith(
+        f"/{payload['token']}/messages/@original")
+
+
+def is_followup(payload: dict):
+    return lambda c: c.method == "POST" and c.path == f"/webhooks/{APP_ID}/{payload['token']}"
+
+

@@ -9,82 +9,11 @@ import json
 import logging
 import time
 
-import asyncpg
-import pytest
-from interactions.api.http.route import Route
 from PIL import Image
 
-from bot.art import ArtCache
-from bot.db import Database
-from bot.discord import Services
-from bot.discord.client import create_client, shutdown
-from tests.discord.fake_discord import (FakeDiscord, autocomplete, button, slash)
-from tests.helpers import assert_ledger_balanced, characters
-
-ADMIN = 4242
-
-
-@pytest.fixture(scope="module")
-async def bot(make_db, tmp_path_factory):
-    url = make_db("e2e")
-    admin = await asyncpg.connect(url)
-    await admin.execute("select stardust.upsert_characters($1::jsonb)",
-                        json.dumps(characters(5, 10, 20)))
-    banner_id = await admin.fetchval(
-        "select id from stardust.create_banner('Festival', array[1000, 1005],"
-        " now() + interval '7 days')")
-    fake = FakeDiscord()
-    await fake.start()
-    saved_base = Route.BASE
-    Route.BASE = fake.base
-    db = await Database.connect(url)
-    services = Services(db=db, art=ArtCache(tmp_path_factory.mktemp("art"), offline=True),
-                        admin_ids=frozenset({ADMIN}))
-    client = create_client(services, token="fake-token")
-    task = asyncio.create_task(client.astart())
-    deadline = time.monotonic() + 20
-    while not client._startup:
-        assert time.monotonic() < deadline, "the bot did not start against the fake Discord"
-        assert not task.done(), task.exception()
-        await asyncio.sleep(0.05)
-
-    class Bot:
-        pass
-
-    b = Bot()
-    b.fake, b.client, b.admin, b.banner_id, b.url = fake, client, admin, banner_id, url
-    yield b
-    await shutdown(client)
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
-    await db.close()
-    await admin.close()
-    await fake.stop()
-    Route.BASE = saved_base
-
-
-async def deliver(bot, payload: dict) -> dict:
-    await bot.fake.send_event("INTERACTION_CREATE", payload)
-    return payload
-
-
-def is_callback(payload: dict, kind: int | None = None):
-    def match(call):
-        return (call.method == "POST" and call.path ==
-                f"/interactions/{payload['id']}/{payload['token']}/callback"
-                and (kind is None or call.payload.get("type") == kind))
-    return match
-
-
-def is_edit(payload: dict):
-    return lambda c: c.method == "PATCH" and c.path.endswith(
-        f"/{payload['token']}/messages/@original")
-
-
-def is_followup(payload: dict):
-    return lambda c: c.method == "POST" and c.path.endswith(f"/webhooks/{c.path.split('/')[2]}/"
-                                                            f"{payload['token']}")
-
+from tests.discord.fake_discord import (autocomplete, button, deliver, is_callback, is_edit,
+                                        is_followup, slash)
+from tests.helpers import assert_ledger_balanced
 
 def png_size(blob: bytes) -> tuple[int, int]:
     img = Image.open(io.BytesIO(blob))
@@ -99,7 +28,7 @@ async def test_commands_are_registered(bot):
 
 
 async def test_pull_ten_defers_then_edits_with_an_image(bot):
-    p = await deliver(bot, slash(bot.fake, "pull", 101, count=10))
+    p = await deliver(bot.fake, slash(bot.fake, "pull", 101, count=10))
     defer = await bot.fake.wait_for(is_callback(p))
     assert defer.payload == {"type": 5}                        # deferred, public
     edit = await bot.fake.wait_for(is_edit(p))
@@ -117,9 +46,9 @@ async def test_pull_ten_defers_then_edits_with_an_image(bot):
 async def test_same_interaction_delivered_twice_is_charged_once(bot):
     await bot.admin.execute("select stardust.grant(102, 50000)")
     p = slash(bot.fake, "pull", 102, count=10)
-    await deliver(bot, p)
+    await deliver(bot.fake, p)
     first = await bot.fake.wait_for(is_edit(p))
-    await deliver(bot, p)                                       # Discord retried the event
+    await deliver(bot.fake, p)                                       # Discord retried the event
     await asyncio.sleep(0.5)
     edits = [c for c in bot.fake.calls if is_edit(p)(c)]
     assert len(edits) == 2
@@ -131,7 +60,7 @@ async def test_same_interaction_delivered_twice_is_charged_once(bot):
 
 async def test_no_gems_is_a_private_friendly_error(bot):
     await bot.admin.execute("select stardust.grant(103, -9000)")      # 1,000 gems left
-    p = await deliver(bot, slash(bot.fake, "pull", 103, count=10))
+    p = await deliver(bot.fake, slash(bot.fake, "pull", 103, count=10))
     await bot.fake.wait_for(is_callback(p, 5))
     follow = await bot.fake.wait_for(is_followup(p))
     assert follow.payload["flags"] & 64                           # ephemeral
@@ -144,7 +73,7 @@ async def test_no_gems_is_a_private_friendly_error(bot):
 
 
 async def test_banner_autocomplete_offers_running_banners(bot):
-    p = await deliver(bot, autocomplete(bot.fake, "pull", 104, "banner", "fest"))
+    p = await deliver(bot.fake, autocomplete(bot.fake, "pull", 104, "banner", "fest"))
     call = await bot.fake.wait_for(is_callback(p, 8))
     assert call.payload["data"]["choices"] == [
         {"name": f"#{bot.banner_id} Festival", "value": bot.banner_id}]
@@ -152,7 +81,7 @@ async def test_banner_autocomplete_offers_running_banners(bot):
 
 async def test_unit_autocomplete_offers_owned_units(bot):
     await bot.admin.execute("select * from stardust.claim_starter(105)")
-    p = await deliver(bot, autocomplete(bot.fake, "view", 105, "unit", ""))
+    p = await deliver(bot.fake, autocomplete(bot.fake, "view", 105, "unit", ""))
     call = await bot.fake.wait_for(is_callback(p, 8))
     choices = call.payload["data"]["choices"]
     owned = {r[0] for r in await bot.admin.fetch(
@@ -166,7 +95,7 @@ async def test_mass_scrap_preview_confirm_by_invoker_only(bot):
     await bot.admin.execute("insert into stardust.inventory (user_id, anilist_id, dupe_level)"
                             " select $1, anilist_id, 1 from stardust.characters"
                             " where rarity = 'R' limit 5", user)
-    p = await deliver(bot, slash(bot.fake, "scrap", user, sub="mass", rarity="R"))
+    p = await deliver(bot.fake, slash(bot.fake, "scrap", user, sub="mass", rarity="R"))
     preview = await bot.fake.wait_for(is_callback(p, 4))
     data = preview.payload["data"]
     assert "**5** R units" in data["embeds"][0]["description"]
@@ -175,21 +104,21 @@ async def test_mass_scrap_preview_confirm_by_invoker_only(bot):
     message = bot.fake.messages[p["token"]]
 
     # someone else presses Confirm: refused privately, nothing scrapped
-    q = await deliver(bot, button(bot.fake, confirm, other, message))
+    q = await deliver(bot.fake, button(bot.fake, confirm, other, message))
     refusal = await bot.fake.wait_for(is_callback(q, 4))
     assert refusal.payload["data"]["flags"] & 64
     assert await bot.admin.fetchval("select count(*) from stardust.inventory"
                                     " where user_id = $1", user) == 5
 
     # the invoker confirms: the message is updated, the units are gone, paid once
-    r = await deliver(bot, button(bot.fake, confirm, user, message))
+    r = await deliver(bot.fake, button(bot.fake, confirm, user, message))
     done = await bot.fake.wait_for(is_callback(r, 7))
     assert "Scrapped **5** R units" in done.payload["data"]["embeds"][0]["description"]
     assert done.payload["data"]["components"] == []
     assert await bot.admin.fetchval("select count(*) from stardust.inventory"
                                     " where user_id = $1", user) == 0
     # a second press does not scrap or pay twice
-    s = await deliver(bot, button(bot.fake, confirm, user, message))
+    s = await deliver(bot.fake, button(bot.fake, confirm, user, message))
     await bot.fake.wait_for(is_callback(s, 7))
     assert await bot.admin.fetchval("select count(*) from stardust.scrap_log"
                                     " where user_id = $1", user) == 1
@@ -206,7 +135,7 @@ async def test_stale_mass_scrap_button_is_refused(bot):
                             " where rarity = 'R' limit 2", user)
     old = int(time.time()) - 3600
     stale = f"ms:ok:{user}:R:2:{old}:123"
-    p = await deliver(bot, button(bot.fake, stale, user, {"id": "1", "channel_id": "1"}))
+    p = await deliver(bot.fake, button(bot.fake, stale, user, {"id": "1", "channel_id": "1"}))
     call = await bot.fake.wait_for(is_callback(p, 7))
     assert "expired" in call.payload["data"]["embeds"][0]["title"]
     assert await bot.admin.fetchval("select count(*) from stardust.inventory"
@@ -217,7 +146,7 @@ async def test_unexpected_error_is_logged_and_the_player_gets_an_apology(bot, ca
     await bot.admin.execute("alter function stardust.profile(bigint) rename to profile_gone")
     try:
         with caplog.at_level(logging.ERROR, logger="stardust.discord"):
-            p = await deliver(bot, slash(bot.fake, "profile", 109))
+            p = await deliver(bot.fake, slash(bot.fake, "profile", 109))
             follow = await bot.fake.wait_for(is_followup(p))
         assert follow.payload["flags"] & 64
         assert follow.payload["embeds"][0]["title"] == "Something went wrong"

@@ -216,6 +216,14 @@ def test_profile_collection_bar_uses_rarity_colours():
     assert im.getpixel((304 + 5 * w // 6, bar_y)) == R
 
 
+@pytest.mark.parametrize("collection", [{"SSR": 0, "SR": 0, "R": 3}, {"SSR": 1, "SR": 0, "R": 5000},
+                                        {"SSR": 0, "SR": 0, "R": 0}])
+def test_profile_collection_bar_with_empty_or_tiny_rarities(collection):
+    # what a real new player's profile looks like (found by the end-to-end tests)
+    im = open_png(render.profile_card(profile_row(collection=collection), {}))
+    assert im.size == PROFILE
+
+
 @pytest.mark.parametrize("value", NASTY)
 def test_profile_nasty_values(value):
     row = profile_row(display_name=value, gems=value, coins=value, collection={value: value},

@@ -1,0 +1,112 @@
+"""Bot benchmark: interaction-to-reply time through a fake Discord, and render times.
+
+    .venv/bin/python bench/bot.py [--n 300]
+
+Starts a throwaway PostgreSQL, a fake Discord (REST + gateway on 127.0.0.1, the one the
+end-to-end tests use) and the real bot client, then times `/pull count:10` from the moment
+INTERACTION_CREATE is sent on the gateway to the moment the edited reply (embed + PNG) is
+posted back, and each renderer on fixture rows. Numbers are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import asyncpg  # noqa: E402
+from interactions.api.http.route import Route  # noqa: E402
+
+from bot import migrate  # noqa: E402
+from bot.art import ArtCache  # noqa: E402
+from bot.db import Database  # noqa: E402
+from bot.discord import Services  # noqa: E402
+from bot.discord.client import create_client, shutdown  # noqa: E402
+from bot.pgcluster import Cluster, free_port  # noqa: E402
+from tests.discord.fake_discord import FakeDiscord, deliver, is_edit, slash  # noqa: E402
+from tests.helpers import characters  # noqa: E402
+
+
+def pct(samples: list[float], q: float) -> float:
+    s = sorted(samples)
+    return s[min(len(s) - 1, int(len(s) * q))]
+
+
+async def interaction_latency(url: str, n: int, art_dir: Path) -> tuple[float, float, float]:
+    admin = await asyncpg.connect(url)
+    await admin.execute("select stardust.upsert_characters($1::jsonb)",
+                        json.dumps(characters(250, 1250, 3000)))
+    await admin.execute("select stardust.grant(1, 1000000000)")
+    fake = FakeDiscord()
+    await fake.start()
+    Route.BASE = fake.base
+    db = await Database.connect(url)
+    client = create_client(Services(db=db, art=ArtCache(art_dir, offline=True)),
+                           token="bench-token")
+    task = asyncio.create_task(client.astart())
+    while not client._startup:
+        await asyncio.sleep(0.05)
+    samples = []
+    try:
+        for i in range(n + 20):
+            payload = slash(fake, "pull", 1, count=10)
+            t = time.perf_counter()
+            await deliver(fake, payload)
+            await fake.wait_for(is_edit(payload), 30)
+            if i >= 20:                                  # warm-up excluded
+                samples.append(time.perf_counter() - t)
+    finally:
+        await shutdown(client)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await db.close()
+        await admin.close()
+        await fake.stop()
+    return pct(samples, 0.5) * 1e3, pct(samples, 0.99) * 1e3, statistics.mean(samples) * 1e3
+
+
+def render_times() -> list[tuple[str, float, float]]:
+    """Median and p95 of each renderer on fixture rows (bench/render.py's fixtures)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import render as render_bench                       # bench/render.py
+    return render_bench.measure(repeat=30)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=300, help="timed /pull count:10 interactions")
+    args = ap.parse_args()
+    base = Path(tempfile.mkdtemp(prefix="stardust-botbench-"))
+    os.chmod(base, 0o755)
+    cluster = Cluster(base / "data", port=free_port(), fast=True)
+    try:
+        cluster.init()
+        cluster.start()
+        cluster.ensure_database("bench")
+        url = cluster.url("bench")
+        migrate.migrate(url)
+        p50, p99, mean = asyncio.run(interaction_latency(url, args.n, base / "art"))
+    finally:
+        cluster.stop(mode="immediate")
+        shutil.rmtree(base, ignore_errors=True)
+    print(f"/pull count:10, INTERACTION_CREATE -> reply posted ({args.n} interactions):")
+    print(f"  p50 {p50:.1f} ms   p99 {p99:.1f} ms   mean {mean:.1f} ms   (target p99 <= 150 ms)")
+    print("\nrender times (ms):")
+    print(f"  {'image':<22} {'median':>8} {'p95':>8}")
+    for name, med, p95 in render_times():
+        print(f"  {name:<22} {med:8.1f} {p95:8.1f}" + ("   (target <= 30)" if name ==
+                                                          "pull_result 10" else ""))
+
+
+if __name__ == "__main__":
+    main()

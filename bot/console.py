@@ -1,0 +1,239 @@
+"""Play without Discord: the slash commands, typed at a prompt, run through the bot's own
+handlers as a chosen user; text is printed and images are saved (their path is printed).
+
+    stardust console [--user ID] [--out DIR]
+
+    > /pull count:10
+    > /team set unit1:12 unit2:15
+    > /scrap mass rarity:R        (asks y/n before scrapping)
+    > /help
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import re
+import shlex
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Awaitable, Callable, TextIO
+
+from bot.db import Database, GameError
+from bot.handlers import ArtSource, Context, Reply, apology, error_reply
+from bot.handlers import admin, collection, gacha, profile, team
+
+# command path -> handler; options come from the handler's signature
+COMMANDS: dict[str, Callable[..., Awaitable[Reply]]] = {
+    "pull": gacha.pull, "spark": gacha.spark, "starter": gacha.starter,
+    "banner": gacha.banners, "rates": gacha.rates, "history": gacha.history,
+    "inventory": collection.inventory, "view": collection.view, "lock": collection.lock,
+    "unlock": collection.unlock, "scrap unit": collection.scrap,
+    "scrap mass": collection.mass_scrap, "team view": team.team_view,
+    "team set": team.team_set, "profile": profile.profile, "admin grant": admin.grant,
+}
+# what a button press runs, by custom_id prefix (as the Discord extensions register them)
+BUTTONS: dict[str, Callable[..., Awaitable[Reply]]] = {
+    "ms:": collection.mass_scrap_button, "inv:": collection.inventory_page,
+}
+HELP = {
+    "pull": "pull characters (count:1-10, banner:<id>)",
+    "spark": "trade spark points for a rate-up unit (banner:<id> character:<anilist id>)",
+    "starter": "claim the starter pack (10 free pulls, one SSR)",
+    "banner": "the limited banners", "rates": "disclosed probabilities (banner:<id>)",
+    "history": "your pulls (before:<pull id>)",
+    "inventory": "your collection (rarity:SSR|SR|R sort:date|power|rarity|name|dupes page:N)",
+    "view": "one unit (unit:<id>)", "lock": "protect a unit (unit:<id>)",
+    "unlock": "unprotect a unit (unit:<id>)", "scrap unit": "scrap a unit (unit:<id>)",
+    "scrap mass": "scrap every R or SR unit (rarity:R|SR), after a y/n confirm",
+    "team view": "your team", "team set": "choose your team (unit1:<id> … unit5:<id>)",
+    "profile": "balances, team power, collection", "admin grant":
+    "give gems/coins (user:<id> gems:N coins:N reason:text)",
+}
+
+
+def options_of(handler: Callable) -> dict[str, tuple[type, bool]]:
+    """name -> (type, required) from `async def h(ctx, name: int | None = None, ...)`."""
+    out = {}
+    for name, p in list(inspect.signature(handler).parameters.items())[1:]:
+        annotation = str(p.annotation)
+        kind = int if re.search(r"\bint\b", annotation) else str
+        out[name] = (kind, p.default is inspect.Parameter.empty)
+    return out
+
+
+class UsageError(ValueError):
+    pass
+
+
+def parse(line: str) -> tuple[str, dict[str, Any]]:
+    """'/team set unit1:5 unit2:7' -> ('team set', {'unit1': 5, 'unit2': 7})."""
+    line = line.strip()
+    if not line.startswith("/"):
+        raise UsageError("commands start with /, e.g. /pull count:10 (try /help)")
+    try:
+        words = shlex.split(line[1:])
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    path_words = list(itertools.takewhile(lambda w: ":" not in w, words))
+    path = " ".join(path_words).lower()
+    if path not in COMMANDS:
+        close = [c for c in COMMANDS if c.startswith(path_words[0].lower())] if path_words else []
+        raise UsageError(f"unknown command /{path}" + (f" (did you mean /{close[0]}?)"
+                                                       if close else " (try /help)"))
+    spec = options_of(COMMANDS[path])
+    values: dict[str, Any] = {}
+    for word in words[len(path_words):]:
+        name, _, raw = word.partition(":")
+        name = name.lower()
+        if name not in spec:
+            raise UsageError(f"/{path} has no option {name!r}; options: "
+                             + (", ".join(spec) or "none"))
+        kind = spec[name][0]
+        try:
+            values[name] = kind(raw) if kind is int else raw
+        except ValueError:
+            raise UsageError(f"{name} must be a whole number, not {raw!r}") from None
+    missing = [n for n, (_, required) in spec.items() if required and n not in values]
+    if missing:
+        raise UsageError(f"/{path} needs {', '.join(f'{m}:…' for m in missing)}")
+    return path, values
+
+
+@dataclass
+class Console:
+    db: Database
+    user_id: int
+    out_dir: Path
+    art: ArtSource
+    display_name: str = "player"
+    stream: TextIO = sys.stdout
+    confirm: Callable[[str], bool] = lambda prompt: input(prompt).strip().lower() in ("y", "yes")
+    is_admin: bool = True                  # the local operator is the admin of their console
+
+    def __post_init__(self) -> None:
+        self._ids = itertools.count(int(time.time() * 1000) << 22)
+        self._images = itertools.count(1)
+        self.last_buttons: list = []
+
+    def context(self) -> Context:
+        return Context(db=self.db, user_id=self.user_id, display_name=self.display_name,
+                       request_id=f"console-{next(self._ids)}", art=self.art,
+                       is_admin=self.is_admin)
+
+    def say(self, text: str = "") -> None:
+        print(text, file=self.stream, flush=True)
+
+    def show(self, reply: Reply) -> None:
+        self.say(reply.plain())
+        if reply.image is not None:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            path = self.out_dir / f"{next(self._images):03d}-{reply.image_name}"
+            path.write_bytes(reply.image)
+            self.say(f"[image: {path}]")
+        self.last_buttons = [b for b in reply.buttons if not b.disabled]
+
+    async def _call(self, handler, *args, **kwargs) -> Reply:
+        try:
+            return await handler(self.context(), *args, **kwargs)
+        except GameError as exc:
+            return error_reply(exc)
+        except Exception as exc:                            # shown, never a traceback
+            self.say(f"(error: {type(exc).__name__}: {exc})")
+            return apology()
+
+    async def run(self, line: str) -> Reply | None:
+        """Run one command line; returns the reply shown (None for help/usage)."""
+        line = line.strip()
+        if not line or line.startswith("#"):
+            return None
+        if line in ("/help", "help", "?"):
+            self.say("Commands (options are name:value):")
+            for name in COMMANDS:
+                self.say(f"  /{name:<12} {HELP.get(name, '')}")
+            self.say("  /press <label>  press a button of the last reply;  /quit")
+            return None
+        if line.startswith("/press"):
+            return await self.press(line[len("/press"):].strip())
+        try:
+            path, values = parse(line)
+        except UsageError as exc:
+            self.say(f"! {exc}")
+            return None
+        reply = await self._call(COMMANDS[path], **values)
+        self.show(reply)
+        if path == "scrap mass" and self.last_buttons:
+            ok = next(b for b in self.last_buttons if b.label == "Confirm")
+            if self.confirm("Scrap them? [y/N] "):
+                return await self.press(ok.label)
+            return await self.press("Cancel")
+        return reply
+
+    async def press(self, label: str) -> Reply | None:
+        button = next((b for b in self.last_buttons if b.label.lower().strip("◀▶ ")
+                       .startswith(label.lower().strip("◀▶ "))), None) if label else None
+        if button is None:
+            self.say("! no such button; buttons: "
+                     + (", ".join(b.label for b in self.last_buttons) or "none"))
+            return None
+        handler = next(h for prefix, h in BUTTONS.items() if button.custom_id.startswith(prefix))
+        reply = await self._call(handler, button.custom_id)
+        self.show(reply)
+        return reply
+
+    def completions(self, text: str, line: str) -> list[str]:
+        """Tab completion: command names, then the command's option names."""
+        if " " not in line.lstrip():
+            return [f"/{c.split()[0]}" for c in dict.fromkeys(c.split()[0] for c in COMMANDS)
+                    if f"/{c}".startswith(text)] + [h for h in ("/help", "/press", "/quit")
+                                                    if h.startswith(text)]
+        words = line.lstrip()[1:].split()
+        for path in sorted(COMMANDS, key=len, reverse=True):
+            if " ".join(words[:len(path.split())]).lower() == path:
+                return [f"{o}:" for o in options_of(COMMANDS[path]) if o.startswith(text)]
+        first = words[0].lower()
+        return [p.split()[1] for p in COMMANDS if p.startswith(first + " ")
+                and p.split()[1].startswith(text)]
+
+
+async def interact(console: Console, stdin: TextIO = sys.stdin) -> int:
+    """The interactive loop (readline with tab completion when attached to a terminal)."""
+    interactive = stdin.isatty()
+    if interactive:
+        try:
+            import readline
+
+            def complete(text, state):
+                options = console.completions(text, readline.get_line_buffer())
+                return options[state] if state < len(options) else None
+
+            readline.set_completer_delims(" ")
+            readline.set_completer(complete)
+            readline.parse_and_bind("tab: complete")
+        except ImportError:                                     # pragma: no cover
+            pass
+    console.say(f"Stardust console — playing as user {console.user_id}. /help for commands, "
+                "/quit to leave.")
+    if not interactive:
+        console.confirm = lambda prompt: _read_answer(console, stdin, prompt)
+    while True:
+        try:
+            line = input("> ") if interactive else stdin.readline()
+        except EOFError:
+            break
+        if not interactive and line == "":
+            break
+        if line.strip() in ("/quit", "/exit", "quit", "exit"):
+            break
+        if not interactive and line.strip():
+            console.say(f"> {line.strip()}")
+        await console.run(line)
+    return 0
+
+
+def _read_answer(console: Console, stdin: TextIO, prompt: str) -> bool:
+    answer = stdin.readline().strip()
+    console.say(f"{prompt}{answer}")
+    return answer.lower() in ("y", "yes")

@@ -5,7 +5,8 @@
 Starts a throwaway PostgreSQL, a fake Discord (REST + gateway on 127.0.0.1, the one the
 end-to-end tests use) and the real bot client, then times `/pull count:10` from the moment
 INTERACTION_CREATE is sent on the gateway to the moment the edited reply (embed + PNG) is
-posted back, and each renderer on fixture rows. Numbers are printed, never asserted.
+posted back - paced like a busy server (default 10 per second) and back to back - and each
+renderer on fixture rows. Numbers are printed, never asserted.
 """
 
 from __future__ import annotations

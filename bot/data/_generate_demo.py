@@ -42,12 +42,13 @@ SKILLS = ["Surge", "Guard", "Berserk", "Golden Egg", "Lucky 7", "The Joker", "Ka
 # (anilist id, name, series, rank, favourites, skills) - real characters whose ids SKILLS.md
 # uses for synergies; their numbers here are illustrative, not AniList's live figures
 REAL = [
-    (176754, "Frieren", "Sousou no Frieren", 9, 95000, ["Ephemerality"]),
-    (184311, "Himmel", "Sousou no Frieren", 70, 38000, ["Eternity"]),
-    (207, "Tohru Honda", "Fruits Basket", 320, 9000, ["Royalty"]),
-    (209, "Kyo Sohma", "Fruits Basket", 140, 21000, ["Entwined Souls"]),
-    (129840, "Coco", "Tongari Boushi no Atelier", 600, 5200, ["The Onyx Moon"]),
-    (129842, "Agott", "Tongari Boushi no Atelier", 900, 3400, ["The Amber Sun"]),
+    # each carries the skill whose partner is the other: Frieren's Eternity is with Himmel...
+    (176754, "Frieren", "Sousou no Frieren", 9, 95000, ["Eternity"]),
+    (184311, "Himmel", "Sousou no Frieren", 70, 38000, ["Ephemerality"]),
+    (207, "Tohru Honda", "Fruits Basket", 320, 9000, ["Entwined Souls"]),
+    (209, "Kyo Sohma", "Fruits Basket", 140, 21000, ["Feline Fealty"]),
+    (129840, "Coco", "Tongari Boushi no Atelier", 600, 5200, ["The Amber Sun"]),
+    (129842, "Agott", "Tongari Boushi no Atelier", 900, 3400, ["The Onyx Moon"]),
 ]
 
 COUNTS = {"SSR": 40, "SR": 130, "R": 260}
@@ -83,6 +84,8 @@ def generate() -> list[dict]:
                           "ability_tags": tags})
             next_id += 1
     chars.sort(key=lambda c: c["rank"])
+    # the Queen of the Zodiacs rules the strongest demo character
+    next(c for c in chars if c["anilist_id"] >= 9_000_001)["ability_tags"] = ["Queen of the Zodiacs"]
     return chars
 
 

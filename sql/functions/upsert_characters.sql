@@ -35,6 +35,18 @@ begin
       using errcode = 'SDARG', hint = 'Nothing was written; deduplicate the input.';
   end if;
 
+  select t.tag into v_problem
+    from jsonb_array_elements(p_characters) e(elem)
+    cross join lateral jsonb_array_elements_text(
+      case when jsonb_typeof(e.elem -> 'ability_tags') = 'array' then e.elem -> 'ability_tags'
+           else '[]'::jsonb end) t(tag)
+   where not exists (select 1 from stardust.skills k where k.name = btrim(t.tag))
+   limit 1;
+  if v_problem is not null then
+    raise exception 'Unknown skill % in the input', v_problem using errcode = 'SDARG',
+      hint = 'Nothing was written. select name from stardust.skills; lists the skills.';
+  end if;
+
   -- Serialise catalogue writers (pulls only read, and are not blocked by this lock).
   lock table stardust.characters in share row exclusive mode;
 

@@ -1,0 +1,45 @@
+create or replace function stardust.grant_item(
+  p_user_id    bigint,
+  p_item       text,
+  p_qty        integer,
+  p_request_id text default null)
+returns integer
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  v_args  jsonb := jsonb_build_object('item', p_item, 'qty', p_qty);
+  v_prior jsonb;
+  v_qty   integer;
+begin
+  if not exists (select 1 from stardust.items i where i.item = p_item) then
+    raise exception 'Unknown item %', coalesce(p_item, 'NULL') using errcode = 'SDARG',
+      hint = 'select item, name from stardust.items;';
+  end if;
+  if p_qty is null or p_qty = 0 then
+    raise exception 'Give a non-zero quantity' using errcode = 'SDARG',
+      hint = 'Negative quantities take away.';
+  end if;
+  perform stardust._lock_user(p_user_id);
+  v_prior := stardust._idem_get(p_user_id, p_request_id, 'grant_item', v_args);
+  if v_prior is not null then
+    return (v_prior ->> 'qty')::integer;
+  end if;
+  select coalesce(max(ui.qty), 0) into v_qty from stardust.user_items ui
+   where ui.user_id = p_user_id and ui.item = p_item;
+  if v_qty + p_qty < 0 then
+    raise exception 'The player holds only % %', v_qty, p_item using errcode = 'SDNSF',
+      hint = 'Take away at most what they hold.';
+  end if;
+  insert into stardust.user_items as ui (user_id, item, qty) values (p_user_id, p_item, p_qty)
+  on conflict (user_id, item) do update set qty = ui.qty + excluded.qty
+  returning ui.qty into v_qty;
+  perform stardust._idem_put(p_user_id, p_request_id, 'grant_item', v_args,
+                             jsonb_build_object('qty', v_qty));
+  return v_qty;
+end
+$$;
+revoke all on function stardust.grant_item(bigint, text, integer, text) from public;
+comment on function stardust.grant_item(bigint, text, integer, text) is
+  E'Admin: give (or take away) items; returns the quantity now held.\n'
+  'select stardust.grant_item(p_user_id => 42, p_item => ''bond_large'', p_qty => 5);';

@@ -23,7 +23,7 @@ from typing import Any, Awaitable, Callable, TextIO
 
 from bot.db import Database, GameError
 from bot.handlers import ArtSource, Context, Reply, apology, error_reply
-from bot.handlers import admin, collection, gacha, profile, team
+from bot.handlers import admin, battle, collection, gacha, items, profile, team
 
 # command path -> handler; options come from the handler's signature
 COMMANDS: dict[str, Callable[..., Awaitable[Reply]]] = {
@@ -33,6 +33,11 @@ COMMANDS: dict[str, Callable[..., Awaitable[Reply]]] = {
     "unlock": collection.unlock, "scrap unit": collection.scrap,
     "scrap mass": collection.mass_scrap, "team view": team.team_view,
     "team set": team.team_set, "profile": profile.profile, "admin grant": admin.grant,
+    "preset save": team.preset_save, "preset load": team.preset_load,
+    "preset list": team.preset_list, "preset delete": team.preset_delete,
+    "battle npc": battle.npc, "battle pvp": battle.pvp, "battle log": battle.log,
+    "bounty board": battle.bounty_board, "bounty fight": battle.bounty_fight,
+    "items": items.items, "gift": items.gift,
 }
 # what a button press runs, by custom_id prefix (as the Discord extensions register them)
 BUTTONS: dict[str, Callable[..., Awaitable[Reply]]] = {
@@ -49,6 +54,13 @@ HELP = {
     "unlock": "unprotect a unit (unit:<id>)", "scrap unit": "scrap a unit (unit:<id>)",
     "scrap mass": "scrap every R or SR unit (rarity:R|SR), after a y/n confirm",
     "team view": "your team", "team set": "choose your team (unit1:<id> … unit5:<id>)",
+    "preset save": "save your team (name:…)", "preset load": "load a preset (name:…)",
+    "preset list": "your presets", "preset delete": "delete a preset (name:…)",
+    "battle npc": "fight an NPC team (difficulty:easy|normal|hard|expert|nightmare|hell)",
+    "battle pvp": "fight another player's team (opponent:<user id>)",
+    "battle log": "why a battle ended as it did (battle:<id>)",
+    "bounty board": "this hour's bounties", "bounty fight": "fight a bounty (slot:1-3)",
+    "items": "your items", "gift": "gift bond items (unit:<id> item:bond_small|… qty:N)",
     "profile": "balances, team power, collection", "admin grant":
     "give gems/coins (user:<id> gems:N coins:N reason:text)",
 }
@@ -62,6 +74,9 @@ def options_of(handler: Callable) -> dict[str, tuple[type, bool]]:
         kind = int if re.search(r"\bint\b", annotation) else str
         out[name] = (kind, p.default is inspect.Parameter.empty)
     return out
+
+
+CONSOLE_GUILD = 1
 
 
 class UsageError(ValueError):
@@ -119,9 +134,11 @@ class Console:
         self.last_buttons: list = []
 
     def context(self) -> Context:
+        # the console is a server of its own (guild 1) for the bounty board
         return Context(db=self.db, user_id=self.user_id, display_name=self.display_name,
                        request_id=f"console-{next(self._ids)}", art=self.art,
-                       is_admin=self.is_admin)
+                       is_admin=self.is_admin, guild_id=CONSOLE_GUILD,
+                       guild_name="Console")
 
     def say(self, text: str = "") -> None:
         print(text, file=self.stream, flush=True)

@@ -248,3 +248,55 @@ class Database:
 
     async def team_power(self, user_id: int) -> int:
         return await self._fetchval("select stardust.team_power(p_user_id => $1)", user_id)
+
+    async def save_preset(self, user_id: int, name: str) -> Record:
+        return await self._fetchrow(
+            "select * from stardust.save_preset(p_user_id => $1, p_name => $2)", user_id, name)
+
+    async def load_preset(self, user_id: int, name: str) -> list[Record]:
+        return await self._fetch(
+            "select * from stardust.load_preset(p_user_id => $1, p_name => $2)", user_id, name)
+
+    async def list_presets(self, user_id: int) -> list[Record]:
+        return await self._fetch("select * from stardust.list_presets(p_user_id => $1)", user_id)
+
+    async def delete_preset(self, user_id: int, name: str) -> int:
+        return await self._fetchval(
+            "select stardust.delete_preset(p_user_id => $1, p_name => $2)", user_id, name)
+
+    # -- battles --------------------------------------------------------------------------
+    async def battle_npc(self, user_id: int, difficulty: str, request_id: str | None) -> Record:
+        return await self._fetchrow(
+            "select * from stardust.battle_npc(p_user_id => $1, p_difficulty => $2,"
+            " p_request_id => $3)", user_id, difficulty, request_id)
+
+    async def battle_pvp(self, user_id: int, opponent_id: int, request_id: str | None) -> Record:
+        return await self._fetchrow(
+            "select * from stardust.battle_pvp(p_user_id => $1, p_opponent_id => $2,"
+            " p_request_id => $3)", user_id, opponent_id, request_id)
+
+    async def battle_log(self, battle_id: int) -> list[Record]:
+        return await self._fetch("select * from stardust.battle_log(p_battle_id => $1)",
+                                 battle_id)
+
+    async def bounty_board(self, guild_id: int, user_id: int | None) -> list[Record]:
+        return await self._fetch(
+            "select * from stardust.bounty_board(p_guild_id => $1, p_user_id => $2)",
+            guild_id, user_id)
+
+    async def bounty_claim(self, user_id: int, guild_id: int, slot: int,
+                           request_id: str | None) -> Record:
+        return await self._fetchrow(
+            "select * from stardust.bounty_claim(p_user_id => $1, p_guild_id => $2,"
+            " p_slot => $3, p_request_id => $4)", user_id, guild_id, slot, request_id)
+
+    # -- items ----------------------------------------------------------------------------
+    async def user_items(self, user_id: int) -> list[Record]:
+        return await self._fetch("select * from stardust.user_items(p_user_id => $1)", user_id)
+
+    async def gift_bond(self, user_id: int, inventory_id: int, item: str, qty: int,
+                        request_id: str | None) -> Record:
+        return await self._fetchrow(
+            "select * from stardust.gift_bond(p_user_id => $1, p_inventory_id => $2,"
+            " p_item => $3, p_qty => $4, p_request_id => $5)", user_id, inventory_id, item, qty,
+            request_id)

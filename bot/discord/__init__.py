@@ -35,7 +35,8 @@ def make_context(services: Services, ctx: interactions.BaseContext) -> Context:
                    display_name=getattr(author, "display_name", None) or str(author),
                    request_id=str(ctx.id), art=services.art,
                    is_admin=int(author.id) in services.admin_ids,
-                   guild_id=int(ctx.guild_id) if ctx.guild_id else None)
+                   guild_id=int(ctx.guild_id) if ctx.guild_id else None,
+                   guild_name=getattr(ctx.guild, "name", None) if ctx.guild_id else None)
 
 
 def message_kwargs(reply: Reply) -> dict:

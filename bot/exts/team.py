@@ -47,6 +47,26 @@ class Team(StardustExtension):
     async def unit5(self, ctx: interactions.AutocompleteContext) -> None:
         await self.choices(ctx, collection.unit_choices)
 
+    @slash_command(name="preset", description="Saved teams", sub_cmd_name="save",
+                   sub_cmd_description="Save your team under a name")
+    @slash_option("name", "1-15 characters", OptionType.STRING, required=True, max_length=15)
+    async def preset_save(self, ctx: interactions.SlashContext, name: str) -> None:
+        await self.run(ctx, team.preset_save, renders=False, name=name)
+
+    @preset_save.subcommand(sub_cmd_name="load", sub_cmd_description="Make a preset your team")
+    @slash_option("name", "The preset", OptionType.STRING, required=True, max_length=15)
+    async def preset_load(self, ctx: interactions.SlashContext, name: str) -> None:
+        await self.run(ctx, team.preset_load, renders=True, name=name)
+
+    @preset_save.subcommand(sub_cmd_name="list", sub_cmd_description="Your presets")
+    async def preset_list(self, ctx: interactions.SlashContext) -> None:
+        await self.run(ctx, team.preset_list, renders=False)
+
+    @preset_save.subcommand(sub_cmd_name="delete", sub_cmd_description="Delete a preset")
+    @slash_option("name", "The preset", OptionType.STRING, required=True, max_length=15)
+    async def preset_delete(self, ctx: interactions.SlashContext, name: str) -> None:
+        await self.run(ctx, team.preset_delete, renders=False, name=name)
+
 
 def setup(bot, services) -> None:
     Team(bot, services=services)

@@ -104,6 +104,7 @@ class Context:
     art: ArtSource = field(default_factory=ArtSource)
     is_admin: bool = False
     guild_id: int | None = None
+    guild_name: str | None = None
 
     async def render(self, fn: Callable[..., bytes], *args: Any, **kwargs: Any) -> bytes:
         """Run a renderer (pure, CPU-bound) off the event loop."""

@@ -33,3 +33,31 @@ async def team_set(ctx: Context, unit1: int | None = None, unit2: int | None = N
     if not rows:
         return Reply(title="Team cleared", text="Your team is now empty.", colour=OK_COLOUR)
     return await _team_reply(ctx, rows, "Team saved")
+
+
+# --- presets ---------------------------------------------------------------------------------
+async def preset_save(ctx: Context, name: str) -> Reply:
+    row = await ctx.db.save_preset(ctx.user_id, name)
+    units = sum(1 for x in row["inventory_ids"] if x is not None)
+    return Reply(text=f"Preset **{row['name']}** saved ({units} units).", colour=OK_COLOUR,
+                 ephemeral=True)
+
+
+async def preset_load(ctx: Context, name: str) -> Reply:
+    rows = await ctx.db.load_preset(ctx.user_id, name)
+    return await _team_reply(ctx, rows, f"Preset {name} loaded")
+
+
+async def preset_list(ctx: Context) -> Reply:
+    rows = await ctx.db.list_presets(ctx.user_id)
+    if not rows:
+        return Reply(text="No presets yet: `/preset save name:…` saves your team.",
+                     ephemeral=True)
+    lines = [f"**{r['name']}** — {', '.join(r['units'])} · {r['power']:,}"
+             + (f" ⚠ {r['missing']} unit(s) gone" if r["missing"] else "") for r in rows]
+    return Reply(title="Team presets", text="\n".join(lines), ephemeral=True)
+
+
+async def preset_delete(ctx: Context, name: str) -> Reply:
+    await ctx.db.delete_preset(ctx.user_id, name)
+    return Reply(text=f"Preset **{name}** deleted.", colour=OK_COLOUR, ephemeral=True)

@@ -3,7 +3,7 @@ create or replace function stardust.battle_npc(
   p_difficulty text,
   p_request_id text default null)
 returns table (battle_id bigint, outcome text, team_power bigint, enemy_power bigint,
-               difficulty text)
+               difficulty text, details jsonb)
 language plpgsql volatile security definer
 set search_path = ''
 as $$
@@ -38,12 +38,15 @@ begin
   end if;
   return query select (v_result ->> 'battle_id')::bigint, v_result ->> 'outcome',
                       (v_result ->> 'team_power')::bigint, (v_result ->> 'enemy_power')::bigint,
-                      v_result ->> 'difficulty';
+                      v_result ->> 'difficulty',
+                      (select jsonb_build_object('units', b.result -> 'units', 'events', b.result -> 'events')
+                         from stardust.battles b where b.id = (v_result ->> 'battle_id')::bigint);
 end
 $$;
 revoke all on function stardust.battle_npc(bigint, text, text) from public;
 grant execute on function stardust.battle_npc(bigint, text, text) to stardust_bot;
 comment on function stardust.battle_npc(bigint, text, text) is
   E'Fight an NPC team of a difficulty (easy, normal, hard, expert, nightmare, hell) with your '
-  'team; recorded for battle_log/replay_battle (and daily tasks). SDTEM empty team, SDARG '
+  'team; recorded for battle_log/replay_battle (and daily tasks); details = its units and '
+  'skill events. SDTEM empty team, SDARG '
   'unknown difficulty.\nselect * from stardust.battle_npc(p_user_id => 42, p_difficulty => ''hard'');';

@@ -2,7 +2,8 @@ create or replace function stardust.battle_pvp(
   p_user_id     bigint,
   p_opponent_id bigint,
   p_request_id  text default null)
-returns table (battle_id bigint, outcome text, team_power bigint, enemy_power bigint)
+returns table (battle_id bigint, outcome text, team_power bigint, enemy_power bigint,
+               details jsonb)
 language plpgsql volatile security definer
 set search_path = ''
 as $$
@@ -39,7 +40,9 @@ begin
     perform stardust._idem_put(p_user_id, p_request_id, 'battle_pvp', v_args, v_result);
   end if;
   return query select (v_result ->> 'battle_id')::bigint, v_result ->> 'outcome',
-                      (v_result ->> 'team_power')::bigint, (v_result ->> 'enemy_power')::bigint;
+                      (v_result ->> 'team_power')::bigint, (v_result ->> 'enemy_power')::bigint,
+                      (select jsonb_build_object('units', b.result -> 'units', 'events', b.result -> 'events')
+                         from stardust.battles b where b.id = (v_result ->> 'battle_id')::bigint);
 end
 $$;
 revoke all on function stardust.battle_pvp(bigint, bigint, text) from public;

@@ -4,7 +4,8 @@ create or replace function stardust.bounty_claim(
   p_slot       integer,
   p_request_id text default null)
 returns table (outcome text, team_power bigint, enemy_power bigint, gems bigint,
-               coins bigint, items jsonb, keys_left integer, battle_id bigint)
+               coins bigint, items jsonb, keys_left integer, battle_id bigint,
+               details jsonb)
 language plpgsql volatile security definer
 set search_path = ''
 as $$
@@ -87,7 +88,9 @@ begin
   return query select v_result ->> 'outcome', (v_result ->> 'team_power')::bigint,
                       (v_result ->> 'enemy_power')::bigint, (v_result ->> 'gems')::bigint,
                       (v_result ->> 'coins')::bigint, v_result -> 'items',
-                      (v_result ->> 'keys_left')::integer, (v_result ->> 'battle_id')::bigint;
+                      (v_result ->> 'keys_left')::integer, (v_result ->> 'battle_id')::bigint,
+                      (select jsonb_build_object('units', b.result -> 'units', 'events', b.result -> 'events')
+                         from stardust.battles b where b.id = (v_result ->> 'battle_id')::bigint);
 end
 $$;
 revoke all on function stardust.bounty_claim(bigint, bigint, integer, text) from public;

@@ -9,6 +9,7 @@ gateway events (INTERACTION_CREATE) and wait for the bot's answers.
 from __future__ import annotations
 
 import asyncio
+import io
 import itertools
 import json
 import time
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
+from PIL import Image
 
 APP_ID = "900000000000000001"
 BOT_USER = {"id": APP_ID, "username": "Stardust", "discriminator": "0", "global_name": None,
@@ -247,11 +249,11 @@ def interaction(fake: FakeDiscord, *, kind: int, data: dict, user_id: int,
     return payload
 
 
-def slash(fake: FakeDiscord, name: str, user_id: int, sub: str | None = None,
+def slash(fake: FakeDiscord, command: str, user_id: int, sub: str | None = None, /,
           **options: Any) -> dict:
     opts = [{"name": k, "type": 4 if isinstance(v, int) else 3, "value": v}
             for k, v in options.items()]
-    data = {"id": fake.command_id(name), "name": name, "type": 1}
+    data = {"id": fake.command_id(command), "name": command, "type": 1}
     data["options"] = [{"name": sub, "type": 1, "options": opts}] if sub else opts
     return interaction(fake, kind=2, data=data, user_id=user_id)
 
@@ -292,3 +294,22 @@ def is_followup(payload: dict):
     return lambda c: c.method == "POST" and c.path == f"/webhooks/{APP_ID}/{payload['token']}"
 
 
+async def answer(bot, payload: dict, timeout: float = 10.0):
+    """The message the player ends up seeing: the edited @original after a deferral, the
+    immediate message (callback type 4/7), or a followup."""
+    await deliver(bot.fake, payload)
+
+    def done(c):
+        return (is_edit(payload)(c) or is_followup(payload)(c)
+                or (is_callback(payload)(c) and c.payload.get("type") in (4, 7)))
+    call = await bot.fake.wait_for(done, timeout)
+    data = call.payload.get("data", call.payload) if call.path.endswith("/callback") \
+        else call.payload
+    return call, data
+
+
+def image_of(call) -> Image.Image:
+    (blob,) = call.files.values()
+    img = Image.open(io.BytesIO(blob))
+    img.load()
+    return img

@@ -2,38 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import io
-
 import aiohttp
-from PIL import Image
 
 from bot.db import Database
 from bot.discord.client import start_health_server
 from tests.discord.conftest import ADMIN
-from tests.discord.fake_discord import (button, deliver, is_callback, is_edit, is_followup,
-                                        slash)
-
-
-async def answer(bot, payload, timeout=10.0):
-    """The message the player ends up seeing: the edited @original after a deferral, the
-    immediate message (callback type 4/7), or a followup."""
-    await deliver(bot.fake, payload)
-
-    def done(c):
-        return (is_edit(payload)(c) or is_followup(payload)(c)
-                or (is_callback(payload)(c) and c.payload.get("type") in (4, 7)))
-    call = await bot.fake.wait_for(done, timeout)
-    data = call.payload.get("data", call.payload) if call.path.endswith("/callback") \
-        else call.payload
-    return call, data
-
-
-def image_of(call) -> Image.Image:
-    (blob,) = call.files.values()
-    img = Image.open(io.BytesIO(blob))
-    img.load()
-    return img
+from tests.discord.fake_discord import answer, button, deliver, image_of, is_callback, is_edit, slash
 
 
 async def test_starter_then_again(bot):
@@ -78,10 +52,10 @@ async def test_view_lock_scrap(bot):
     assert image_of(call).size[1] > 200
     call, data = await answer(bot, slash(bot.fake, "lock", 203, unit=unit))
     assert data["flags"] & 64 and "now locked" in data["embeds"][0]["description"]
-    call, data = await answer(bot, slash(bot.fake, "scrap", 203, sub="unit", unit=unit))
+    call, data = await answer(bot, slash(bot.fake, "scrap", 203, "unit", unit=unit))
     assert data["flags"] & 64 and data["embeds"][0]["title"] == "That unit is protected"
     await answer(bot, slash(bot.fake, "unlock", 203, unit=unit))
-    call, data = await answer(bot, slash(bot.fake, "scrap", 203, sub="unit", unit=unit))
+    call, data = await answer(bot, slash(bot.fake, "scrap", 203, "unit", unit=unit))
     assert "+1,500 gems" in data["embeds"][0]["description"]        # SR 500 x 3 copies
     call, data = await answer(bot, slash(bot.fake, "view", 203, unit=unit))
     assert data["flags"] & 64 and data["embeds"][0]["title"] == "Not your unit"
@@ -92,11 +66,11 @@ async def test_team_set_and_view(bot):
     ids = [r[0] for r in await bot.admin.fetch(
         "insert into stardust.inventory (user_id, anilist_id) select 204, anilist_id"
         " from stardust.characters order by anilist_id limit 3 returning id")]
-    call, data = await answer(bot, slash(bot.fake, "team", 204, sub="set", unit1=ids[0],
+    call, data = await answer(bot, slash(bot.fake, "team", 204, "set", unit1=ids[0],
                                          unit3=ids[2]))
     power = await bot.admin.fetchval("select stardust.team_power(204)")
     assert data["embeds"][0]["fields"][0]["value"] == f"{power:,}"
-    call, data = await answer(bot, slash(bot.fake, "team", 204, sub="view"))
+    call, data = await answer(bot, slash(bot.fake, "team", 204, "view"))
     assert "**1.**" in data["embeds"][0]["description"]
     assert "**3.**" in data["embeds"][0]["description"]
     assert image_of(call).size[0] > 500
@@ -132,13 +106,13 @@ async def test_spark_on_the_banner(bot):
 
 
 async def test_admin_grant_only_for_admins(bot):
-    p = slash(bot.fake, "admin", 207, sub="grant", gems=500)
+    p = slash(bot.fake, "admin", 207, "grant", gems=500)
     p["data"]["options"][0]["options"].append({"name": "user", "type": 6, "value": "208"})
     p["data"]["resolved"] = {"users": {"208": {"id": "208", "username": "x",
                                                "discriminator": "0", "avatar": None}}}
     call, data = await answer(bot, p)
     assert data["flags"] & 64 and "Only the bot's admins" in data["embeds"][0]["description"]
-    q = slash(bot.fake, "admin", ADMIN, sub="grant", gems=500)
+    q = slash(bot.fake, "admin", ADMIN, "grant", gems=500)
     q["data"]["options"][0]["options"].append({"name": "user", "type": 6, "value": "208"})
     q["data"]["resolved"] = p["data"]["resolved"]
     call, data = await answer(bot, q)

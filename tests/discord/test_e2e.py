@@ -95,7 +95,7 @@ async def test_mass_scrap_preview_confirm_by_invoker_only(bot):
     await bot.admin.execute("insert into stardust.inventory (user_id, anilist_id, dupe_level)"
                             " select $1, anilist_id, 1 from stardust.characters"
                             " where rarity = 'R' limit 5", user)
-    p = await deliver(bot.fake, slash(bot.fake, "scrap", user, sub="mass", rarity="R"))
+    p = await deliver(bot.fake, slash(bot.fake, "scrap", user, "mass", rarity="R"))
     preview = await bot.fake.wait_for(is_callback(p, 4))
     data = preview.payload["data"]
     assert "**5** R units" in data["embeds"][0]["description"]

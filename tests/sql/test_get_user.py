@@ -1,6 +1,5 @@
 import asyncio
 
-import asyncpg
 
 from tests.helpers import assert_ledger_balanced, sqlstate, unchanged
 

@@ -83,8 +83,11 @@ async def interaction_latency(url: str, n: int, art_dir: Path,
 
 def render_times() -> list[tuple[str, float, float]]:
     """Median and p95 of each renderer on fixture rows (bench/render.py's fixtures)."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    import render as render_bench                       # bench/render.py
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_render", ROOT / "bench" / "render.py")
+    render_bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(render_bench)
     return render_bench.measure(repeat=30)
 
 

@@ -28,7 +28,7 @@ begin
     return v_board;                                     -- the common case: no lock
   end if;
   insert into stardust.guilds (guild_id) values (p_guild_id) on conflict do nothing;
-  select g.board_id into v_board from stardust.guilds g where g.guild_id = p_guild_id for update;
+  select g.board_id into v_board from stardust.guilds g where g.guild_id = p_guild_id for no key update;
   select b.expires_at into v_expires from stardust.bounty_boards b where b.id = v_board;
   if v_board is not null and v_expires > now() then
     return v_board;                                     -- another reader just made it

@@ -5,6 +5,9 @@ set search_path = ''
 as $$
 -- Creates the user on first sight (with the signup grant), then locks the row: the first
 -- lock of every mutating function (lock order: users, guild rows, inventory by id).
+-- FOR NO KEY UPDATE serialises everything that changes this user, yet lets other
+-- transactions' foreign-key checks on the row through: a PvP battle records the opponent,
+-- and FOR UPDATE there deadlocked two players attacking each other.
 declare
   v_user stardust.users;
 begin
@@ -12,7 +15,7 @@ begin
     raise exception 'Invalid user id %', coalesce(p_user_id::text, 'NULL')
       using errcode = 'SDARG', hint = 'User ids are Discord snowflakes (positive integers).';
   end if;
-  select * into v_user from stardust.users u where u.user_id = p_user_id for update;
+  select * into v_user from stardust.users u where u.user_id = p_user_id for no key update;
   if found then
     return v_user;
   end if;
@@ -21,7 +24,7 @@ begin
     perform stardust._credit(p_user_id, (stardust._setting('signup_gems'))::bigint,
                              (stardust._setting('signup_coins'))::bigint, 'signup');
   end if;
-  select * into v_user from stardust.users u where u.user_id = p_user_id for update;
+  select * into v_user from stardust.users u where u.user_id = p_user_id for no key update;
   return v_user;
 end
 $$;

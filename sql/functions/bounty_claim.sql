@@ -60,11 +60,8 @@ begin
     v_battle := stardust._fight('bounty', p_user_id, null,
                                 jsonb_build_object('guild', p_guild_id, 'board', v_board,
                                                    'slot', p_slot, 'tier', v_slot.tier),
-                                v_team,
-                                jsonb_build_array(jsonb_build_object(
-                                  'key', format('bounty:%s:%s', v_board, p_slot),
-                                  'name', v_slot.tier || ' bounty', 'rarity', v_slot.tier,
-                                  'power', v_slot.enemy_power, 'skills', '[]'::jsonb)),
+                                v_team, stardust._bounty_enemy(v_board, p_slot, v_slot.tier,
+                                                               v_slot.enemy_power),
                                 p_request_id);
     if v_battle.outcome = 'WIN' then
       insert into stardust.bounty_clears (board_id, slot, user_id, battle_id)

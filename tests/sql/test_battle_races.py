@@ -84,3 +84,18 @@ async def test_many_users_on_one_board(conn, connections):
     assert await conn.fetchval("select count(*) from stardust.bounty_clears") == wins
     assert await conn.fetchval("select count(*) from stardust.users where bounty_keys < 0") == 0
     await assert_ledger_balanced(conn)
+
+
+async def test_players_attacking_each_other_do_not_deadlock(conn, connections):
+    """A PvP battle locks its attacker and records its defender (a foreign key check on
+    the defender's row): with FOR UPDATE as the user lock, A->B and B->A deadlocked."""
+    await setup(conn, [21, 22, 23, 24])
+    conns = await connections(16, as_bot=True)
+    pairs = [(21, 22), (22, 21), (23, 24), (24, 23)] * 4
+
+    async def fight(c, attacker, defender):
+        for _ in range(8):
+            await c.fetchrow("select * from stardust.battle_pvp($1, $2)", attacker, defender)
+
+    await asyncio.gather(*(fight(c, a, d) for c, (a, d) in zip(conns, pairs)))
+    assert await conn.fetchval("select count(*) from stardust.battles") == 16 * 8

@@ -78,3 +78,10 @@ async def load_catalogue(conn: asyncpg.Connection, **kwargs) -> list[dict]:
     chars = characters(**kwargs)
     await conn.execute("select stardust.upsert_characters($1::jsonb)", json.dumps(chars))
     return chars
+
+
+async def without_achievements(conn: asyncpg.Connection) -> None:
+    """Delete the achievement definitions (admin data): for tests of other rules that count
+    gems exactly, where a reward unlocked on the way would blur the sums."""
+    await conn.execute("delete from stardust.user_achievements")
+    await conn.execute("delete from stardust.achievements")

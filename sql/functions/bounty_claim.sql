@@ -66,6 +66,11 @@ begin
     if v_battle.outcome = 'WIN' then
       insert into stardust.bounty_clears (board_id, slot, user_id, battle_id)
       values (v_board, p_slot, p_user_id, v_battle.id);
+      update stardust.users u
+         set bounties_cleared = u.bounties_cleared + 1,
+             ur_cleared = u.ur_cleared + (v_slot.tier = 'UR')::integer
+       where u.user_id = p_user_id;
+      perform stardust._achieve(p_user_id, array['bounties_cleared', 'ur_cleared'], p_request_id);
       v_item := stardust._setting('bounty_rewards') ->> v_slot.tier;
       insert into stardust.user_items as ui (user_id, item, qty) values (p_user_id, v_item, 1)
       on conflict (user_id, item) do update set qty = ui.qty + 1;

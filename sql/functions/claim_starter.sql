@@ -40,6 +40,7 @@ begin
   perform stardust._credit(p_user_id, v_award.o_gems, v_award.o_coins, 'auto_scrap',
                            p_request_id);
   update stardust.users u set starter_claimed_at = now() where u.user_id = p_user_id;
+  perform stardust._achieve(p_user_id, array['collection', 'team_power'], p_request_id);
   perform stardust._idem_put(p_user_id, p_request_id, 'claim_starter', '{}'::jsonb,
                              jsonb_build_object('pull_id', v_award.o_pull_id));
   return query select * from unnest(v_award.o_units);

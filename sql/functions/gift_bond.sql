@@ -39,6 +39,9 @@ begin
     select * into v_unit from stardust.inventory i where i.id = p_inventory_id;
     select coalesce(max(ui.qty), 0) into v_held from stardust.user_items ui
      where ui.user_id = p_user_id and ui.item = p_item;
+    if v_unit.team_slot is not null then
+      perform stardust._achieve(p_user_id, array['team_power'], p_request_id);
+    end if;
     if v_held < p_qty then
       raise exception 'You hold % %, not %', v_held, p_item, p_qty using errcode = 'SDNSF',
         detail = format('missing_items=%s', p_qty - v_held),
@@ -56,6 +59,9 @@ begin
      where i.id = p_inventory_id;
     update stardust.user_items ui set qty = ui.qty - v_used
      where ui.user_id = p_user_id and ui.item = p_item;
+    if v_unit.team_slot is not null then
+      perform stardust._achieve(p_user_id, array['team_power'], p_request_id);
+    end if;
     v_result := jsonb_build_object(
       'inventory_id', p_inventory_id, 'bond_level', v_level, 'bond_exp', v_total,
       'next_level_exp', case when v_level >= v_cap then null else 25 * (v_level + 1) * v_level end,

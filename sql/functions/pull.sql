@@ -46,8 +46,18 @@ begin
          banner_points = case when p_banner_id is null then u.banner_points
                               when u.points_banner_id = p_banner_id then u.banner_points + p_count
                               else p_count end,
-         points_banner_id = coalesce(p_banner_id, u.points_banner_id)
+         points_banner_id = coalesce(p_banner_id, u.points_banner_id),
+         pulls_made = u.pulls_made + p_count,
+         ssr_pulled = u.ssr_pulled
+                      + (select count(*) from unnest(v_award.o_units) x where x.rarity = 'SSR')
    where u.user_id = p_user_id;
+  -- a dupe of a team member raises the team's power
+  perform stardust._achieve(p_user_id,
+    case when exists (select 1 from stardust.inventory i
+                       where i.id in (select x.inventory_id from unnest(v_award.o_units) x)
+                         and i.team_slot is not null)
+         then array['pulls_made', 'ssr_pulled', 'collection', 'team_power']
+         else array['pulls_made', 'ssr_pulled', 'collection'] end, p_request_id);
   perform stardust._idem_put(p_user_id, p_request_id, 'pull', v_args,
                              jsonb_build_object('pull_id', v_award.o_pull_id));
   return query select * from unnest(v_award.o_units);

@@ -31,6 +31,7 @@ begin
   update stardust.inventory i set team_slot = s.ord
     from unnest(p_inventory_ids) with ordinality s(id, ord)
    where i.id = s.id;
+  perform stardust._achieve(p_user_id, array['team_power']);
   return query
   select i.team_slot::integer, i.id, i.anilist_id, c.name, c.rarity,
          stardust.unit_power(c.true_power, i.dupe_level, i.bond_level, u.team_level),

@@ -50,6 +50,7 @@ begin
   v_award := stardust._award(p_user_id, 'spark', v_banner, p_request_id, v_cfg,
                              array[null::text], array[false], array[p_anilist_id],
                              array[null::double precision]);
+  perform stardust._achieve(p_user_id, array['collection', 'team_power'], p_request_id);
   perform stardust._idem_put(p_user_id, p_request_id, 'spark', v_args,
                              jsonb_build_object('pull_id', v_award.o_pull_id));
   return query select * from unnest(v_award.o_units);

@@ -5,7 +5,7 @@ import json
 
 import asyncpg
 
-from tests.helpers import assert_ledger_balanced, characters
+from tests.helpers import assert_ledger_balanced, characters, without_achievements
 
 
 async def setup(conn, users):
@@ -21,6 +21,7 @@ async def setup(conn, users):
 
 
 async def test_20_concurrent_claims_by_one_user_on_one_slot(conn, connections):
+    await without_achievements(conn)
     await setup(conn, [1])
     rows = await conn.fetch("select * from stardust.bounty_board(9)")
     await conn.execute("update stardust.bounty_slots set tier = 'UR', enemy_power = 20000"

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from tests.helpers import assert_ledger_balanced, characters, sqlstate, unchanged
+from tests.helpers import (assert_ledger_balanced, characters, sqlstate, unchanged,
+                           without_achievements)
 
 
 @pytest.fixture
@@ -154,11 +155,13 @@ async def test_lone_r_unit_always_loses_and_keys_run_out(conn, world):
 
 
 async def test_ur_slot_pays_gems_and_coins(conn, world):
+    await without_achievements(conn)
     await set_slot(conn, "UR", 20000)          # the rewards are under test, not the power
+    before = await conn.fetchval("select gems from stardust.users where user_id = 1")
     row = await conn.fetchrow("select * from stardust.bounty_claim(1, 7, 1, 'ur')")
     assert row["outcome"] == "WIN"
     assert (row["gems"], row["coins"], json.loads(row["items"])) == (5000, 50, {"bond_ur": 1})
-    assert await conn.fetchval("select gems from stardust.users where user_id = 1") == 15000
+    assert await conn.fetchval("select gems from stardust.users where user_id = 1") == before + 5000
     again = await conn.fetchrow("select * from stardust.bounty_claim(1, 7, 1, 'ur')")
     assert dict(again) == dict(row)                                    # idempotent
     await assert_ledger_balanced(conn)

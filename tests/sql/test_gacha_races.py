@@ -6,7 +6,7 @@ import random
 
 import asyncpg
 
-from tests.helpers import assert_ledger_balanced, load_catalogue
+from tests.helpers import assert_ledger_balanced, load_catalogue, without_achievements
 
 EXPECTED = {"SDNSF", "SDLCK", "SDOWN", "SDARG"}
 
@@ -45,6 +45,7 @@ async def assert_no_copy_lost(conn):
 
 
 async def test_32_concurrent_ten_pulls_on_a_user_who_can_afford_7(conn, connections):
+    await without_achievements(conn)
     await load_catalogue(conn)
     await conn.execute("select stardust.grant(1, 60000)")          # 70,000 gems in all
     conns = await connections(32, as_bot=True)
@@ -62,6 +63,7 @@ async def test_32_concurrent_ten_pulls_on_a_user_who_can_afford_7(conn, connecti
 
 
 async def test_same_request_id_ten_times_at_once(conn, connections):
+    await without_achievements(conn)
     await load_catalogue(conn)
     await conn.execute("select stardust.grant(1, 90000)")
     conns = await connections(10, as_bot=True)

@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from tests.helpers import assert_ledger_balanced, load_catalogue, sqlstate, unchanged
+from tests.helpers import (assert_ledger_balanced, load_catalogue, sqlstate, unchanged,
+                           without_achievements)
 
 PULL = ("select * from stardust.pull(p_user_id => $1, p_count => $2, p_banner_id => $3,"
         " p_request_id => $4)")
@@ -31,6 +32,7 @@ async def copies_held(conn, user):
 
 
 async def test_ten_pull_charges_records_and_gives(gacha):
+    await without_achievements(gacha)
     rows = await pull(gacha, 1, 10)
     assert [r["position"] for r in rows] == list(range(1, 11))
     user = await gacha.fetchrow("select * from stardust.users where user_id = 1")
@@ -202,6 +204,7 @@ async def test_empty_catalogue_is_a_clear_error(conn):
         with sqlstate("SDCAT"):
             await pull(conn, 1, 1)
     await load_catalogue(conn, n_ssr=1, n_sr=0, n_r=3)
+    await conn.execute("select stardust.set_setting('rate_ssr', '0')")
     await conn.execute("select stardust.set_setting('rate_sr', '1')")   # every pull is SR
     async with unchanged(conn):
         with sqlstate("SDCAT") as err:

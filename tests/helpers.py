@@ -85,3 +85,17 @@ async def without_achievements(conn: asyncpg.Connection) -> None:
     gems exactly, where a reward unlocked on the way would blur the sums."""
     await conn.execute("delete from stardust.user_achievements")
     await conn.execute("delete from stardust.achievements")
+
+
+async def player_with_team(conn: asyncpg.Connection, uid: int, n_team: int = 5,
+                           n_bench: int = 5, dupe: int = 0) -> dict[str, list[int]]:
+    """A player holding n_team + n_bench SSR units of the catalogue (load one first), the
+    first n_team in the team; returns their inventory ids."""
+    await conn.fetchrow("select * from stardust.get_user($1)", uid)
+    ids = [r[0] for r in await conn.fetch(
+        "insert into stardust.inventory (user_id, anilist_id, dupe_level)"
+        " select $1, anilist_id, $3 from stardust.characters where rarity = 'SSR'"
+        " order by anilist_id limit $2 returning id", uid, n_team + n_bench, dupe)]
+    if n_team:
+        await conn.execute("select stardust.set_team($1, $2::bigint[])", uid, ids[:n_team])
+    return {"team": ids[:n_team], "bench": ids[n_team:]}

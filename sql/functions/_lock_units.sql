@@ -4,10 +4,15 @@ language plpgsql volatile
 set search_path = ''
 as $$
 -- Locks the given inventory rows in ascending id order (after the caller's users lock) and
--- raises SDOWN for the first one that does not exist or is not this user's.
+-- raises SDARG for a missing id, SDOWN for the first one that does not exist or is not
+-- this user's.
 declare
   v_bad bigint;
 begin
+  if p_ids is null or array_position(p_ids, null) is not null then
+    raise exception 'No unit given' using errcode = 'SDARG',
+      hint = 'Name a unit by its id (see /inventory).';
+  end if;
   perform 1 from stardust.inventory i where i.id = any(p_ids) order by i.id for update;
   select x.id into v_bad
     from unnest(p_ids) x(id)

@@ -9,6 +9,8 @@ clients on 32 distinct players of one guild:
   * bounty_claim per second (the slots are made unbeatable so every claim is a full fight,
     and the players hold enough keys);
   * battle_pvp per second (each against another of the 64);
+  * raid_attack per second, all 32 on the guild's one raid boss (serialised by its row,
+    which keeps its HP exact);
 
 and, for a player holding 5,000 units, the latency of team_power, team_details and an
 inventory page sorted by power. Numbers are printed, never asserted.
@@ -86,6 +88,9 @@ async def setup(url: str) -> None:
     ids = [r[0] for r in await conn.fetch("select id from stardust.inventory where user_id = $1"
                                           " order by id limit 5", BIG)]
     await conn.execute("select stardust.set_team($1, $2::bigint[])", BIG, ids)
+    await conn.execute("select stardust.set_setting('raid_tickets', '1000000000')")
+    await conn.fetchrow("select * from stardust.start_raid($1, 'Bench Boss', 1000000000000000,"
+                        " now() + interval '1 day')", GUILD)
     await conn.execute("vacuum analyze")
     await conn.close()
 
@@ -98,6 +103,11 @@ async def claim(conn, user_id, _rid):
 async def pvp(conn, user_id, _rid):
     opponent = random.choice([p for p in PLAYERS if p != user_id])
     await conn.fetchrow("select * from stardust.battle_pvp($1, $2, $3)", user_id, opponent,
+                        uuid.uuid4().hex)
+
+
+async def raid(conn, user_id, _rid):
+    await conn.fetchrow("select * from stardust.raid_attack($1, $2, $3)", user_id, GUILD,
                         uuid.uuid4().hex)
 
 
@@ -121,16 +131,23 @@ async def run(url: str, seconds: float) -> None:
     users = PLAYERS[:CLIENTS]
     claims = await throughput(url, claim, users, seconds)
     fights = await throughput(url, pvp, users, seconds)
+    raids = await throughput(url, raid, users, seconds)
     print(f"{os.cpu_count()} CPUs; {CLIENTS} clients on {CLIENTS} distinct players of one guild;"
           f" {seconds:g} s per run\n")
     print(f"{'measure':<52} {'value':>10}")
     print(f"{'bounty_claim per second (every claim a full fight)':<52} {claims:10.0f}")
     print(f"{'battle_pvp per second':<52} {fights:10.0f}")
+    print(f"{'raid_attack per second (32 players, one boss)':<52} {raids:10.0f}")
     for label, sql in (("team_power, 5,000-unit inventory", "select stardust.team_power($1)"),
                        ("team_details, 5,000-unit inventory",
                         "select * from stardust.team_details($1)"),
                        ("inventory page by power, 5,000 units",
-                        "select * from stardust.inventory($1, 'power', null, 10, 0)")):
+                        "select * from stardust.inventory($1, 'power', null, 10, 0)"),
+                       ("leaderboard team_power top 10, 65 players",
+                        "select * from stardust.leaderboard('team_power', 10 + 0 * $1)"),
+                       ("profile, 5,000-unit inventory", "select * from stardust.profile($1)"),
+                       ("achievements, 5,000-unit inventory",
+                        "select * from stardust.achievements($1)")):
         p50, p99 = await latency(url, sql, BIG)
         print(f"{label + ' p50/p99 (ms)':<52} {p50:6.2f}/{p99:.2f}")
 

@@ -7,15 +7,14 @@ returns table (raid_id bigint, damage bigint, hp bigint, boss_hp bigint, killing
 language plpgsql volatile security definer
 set search_path = ''
 as $$
--- Lock order: the user, then the raid row (the shared row), which serialises attacks on one
--- boss so its HP is exact and exactly one attack can bring it to zero.
+-- Lock order: the user, then the raid row (the shared row), which serialises the damage
+-- dealt to one boss so its HP is exact and exactly one attack can bring it to zero.
 declare
   v_args    jsonb := jsonb_build_object('guild', p_guild_id);
   v_result  jsonb;
   v_tickets integer := (stardust._setting('raid_tickets'))::integer;
   v_since   timestamptz := date_trunc('day', now() at time zone 'UTC') at time zone 'UTC';
   v_used    integer;
-  v_id      bigint;
   v_raid    stardust.raids;
   v_team    jsonb;
   v_battle  stardust.battles;
@@ -24,42 +23,51 @@ begin
   perform stardust._lock_user(p_user_id);
   v_result := stardust._idem_get(p_user_id, p_request_id, 'raid_attack', v_args);
   if v_result is null then
-    select r.id into v_id from stardust.raids r
-     where r.guild_id = p_guild_id and r.ended_at is null;
-    if not found then
-      raise exception 'No raid is running in this server' using errcode = 'SDARG',
-        hint = 'Admins start one with stardust.start_raid.';
-    end if;
-    select * into v_raid from stardust.raids r where r.id = v_id for no key update;
-    if v_raid.ended_at is not null then
-      raise exception 'The raid has ended' using errcode = 'SDDON',
-        hint = 'See who did what with /raid leaderboard.';
-    end if;
-    if v_raid.hp = 0 then
-      raise exception '% is already defeated', v_raid.name using errcode = 'SDDON',
-        hint = 'Rewards are shared by damage; see /raid leaderboard.';
-    end if;
-    if now() >= v_raid.ends_at then
-      raise exception 'The raid on % is over', v_raid.name using errcode = 'SDDON',
-        hint = 'Rewards are shared by damage; see /raid leaderboard.';
-    end if;
-    select count(*) into v_used from stardust.raid_attacks a
-     where a.user_id = p_user_id and a.attacked_at >= v_since;
-    if v_used >= v_tickets then
-      raise exception 'No raid ticket left today (% of % used)', v_used, v_tickets
-        using errcode = 'SDKEY',
-              hint = format('Tickets come back at 00:00 UTC (in %s).', to_char(
-                v_since + interval '1 day' - now(), 'HH24"h"MI"m"'));
-    end if;
-    v_team := stardust._team_units(p_user_id);
-    if jsonb_array_length(v_team) = 0 then
-      raise exception 'Your team is empty' using errcode = 'SDTEM',
-        hint = 'Choose up to five units with /team set.';
-    end if;
-    v_battle := stardust._fight('raid', p_user_id, null,
-                                jsonb_build_object('guild', p_guild_id, 'raid', v_raid.id,
-                                                   'boss', v_raid.name, 'hp_before', v_raid.hp),
-                                v_team, stardust._raid_boss(v_raid, v_team), p_request_id);
+    -- checked here without a lock, so refusals are cheap, and again under the raid row's
+    -- lock, taken only after the battle: attackers queue on that row for an UPDATE, not
+    -- for a whole battle
+    for v_pass in 1 .. 2 loop
+      if v_pass = 1 then
+        select * into v_raid from stardust.raids r
+         where r.guild_id = p_guild_id and r.ended_at is null;
+        if not found then
+          raise exception 'No raid is running in this server' using errcode = 'SDARG',
+            hint = 'Admins start one with stardust.start_raid.';
+        end if;
+      else
+        select * into v_raid from stardust.raids r where r.id = v_raid.id for no key update;
+      end if;
+      if v_raid.ended_at is not null then
+        raise exception 'The raid has ended' using errcode = 'SDDON',
+          hint = 'See who did what with /raid leaderboard.';
+      end if;
+      if v_raid.hp = 0 then
+        raise exception '% is already defeated', v_raid.name using errcode = 'SDDON',
+          hint = 'Rewards are shared by damage; see /raid leaderboard.';
+      end if;
+      if now() >= v_raid.ends_at then
+        raise exception 'The raid on % is over', v_raid.name using errcode = 'SDDON',
+          hint = 'Rewards are shared by damage; see /raid leaderboard.';
+      end if;
+      exit when v_pass = 2;
+      select count(*) into v_used from stardust.raid_attacks a
+       where a.user_id = p_user_id and a.attacked_at >= v_since;
+      if v_used >= v_tickets then
+        raise exception 'No raid ticket left today (% of % used)', v_used, v_tickets
+          using errcode = 'SDKEY',
+                hint = format('Tickets come back at 00:00 UTC (in %s).', to_char(
+                  v_since + interval '1 day' - now(), 'HH24"h"MI"m"'));
+      end if;
+      v_team := stardust._team_units(p_user_id);
+      if jsonb_array_length(v_team) = 0 then
+        raise exception 'Your team is empty' using errcode = 'SDTEM',
+          hint = 'Choose up to five units with /team set.';
+      end if;
+      v_battle := stardust._fight('raid', p_user_id, null,
+                                  jsonb_build_object('guild', p_guild_id, 'raid', v_raid.id,
+                                                     'boss', v_raid.name),
+                                  v_team, stardust._raid_boss(v_raid, v_team), p_request_id);
+    end loop;
     v_damage := least(v_raid.hp, floor((v_battle.result ->> 'attacker_power')::numeric)::bigint);
     update stardust.raids r
        set hp = r.hp - v_damage,

@@ -91,6 +91,16 @@ def fixtures() -> dict[str, tuple]:
               "coins": 5000, "items": {"Bond Scroll": 2, "Dupe Shard": 1}, "keys_left": 2,
               "units": [dict(name=t["name"], rarity=t["rarity"], power=t["power"]) for t in team],
               "skills": ["Zoltraak", "Judradjim", "Absolute Obedience"]}
+    prices = {"SSR": 100000, "SR": 20000, "R": 1000}
+    shop_rarities = ["SSR", "SSR", "SR", "SR", "SR", "R", "R", "R", "R", "R"]
+    shop = [dict(slot=i + 1, anilist_id=300 + i, name=NAMES[i], series=SERIES[i % 4],
+                 rarity=r, image_url=url(i), price=prices[r] * 3 // 4, full_price=prices[r],
+                 bought=i == 5, owned_dupe_level=3 if i in (2, 7) else None, maxed=i == 7)
+            for i, r in enumerate(shop_rarities)]
+    raid = {"raid_id": 1, "name": "The Onyx Moon", "boss_hp": 5000000, "hp": 3123456,
+            "starts_at": dt.datetime(2025, 6, 7, tzinfo=UTC), "ends_at": reset,
+            "ended_at": None, "killed_by": None, "attackers": 12, "attacks": 31,
+            "end_due": False, "your_damage": 456789, "tickets_left": 2}
     return {
         "pull_result 10": (render.pull_result, (pulled, art), {}),
         "pull_result 1": (render.pull_result, (pulled[:1], art), {}),
@@ -105,6 +115,9 @@ def fixtures() -> dict[str, tuple]:
         "bounty_board": (render.bounty_board, (bounties,),
                          dict(guild_name="Aura's Guild", expires_at=reset)),
         "battle_result": (render.battle_result, (battle,), {}),
+        "daily_shop": (render.daily_shop, (shop, art), dict(title="prices for Himmel")),
+        "raid_card": (render.raid_card, (raid,),
+                      dict(now=dt.datetime(2025, 6, 7, 21, 30, tzinfo=UTC))),
     }
 
 

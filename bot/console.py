@@ -23,7 +23,8 @@ from typing import Any, Awaitable, Callable, TextIO
 
 from bot.db import Database, GameError
 from bot.handlers import ArtSource, Context, Reply, apology, error_reply
-from bot.handlers import admin, battle, collection, gacha, items, profile, team
+from bot.handlers import (admin, battle, collection, expedition, gacha, items, profile, progress,
+                          raid, shop, team)
 
 # command path -> handler; options come from the handler's signature
 COMMANDS: dict[str, Callable[..., Awaitable[Reply]]] = {
@@ -38,6 +39,17 @@ COMMANDS: dict[str, Callable[..., Awaitable[Reply]]] = {
     "battle npc": battle.npc, "battle pvp": battle.pvp, "battle log": battle.log,
     "bounty board": battle.bounty_board, "bounty fight": battle.bounty_fight,
     "items": items.items, "gift": items.gift,
+    "checkin": progress.checkin, "tasks view": progress.tasks_view,
+    "tasks claim": progress.tasks_claim, "achievements": progress.achievements,
+    "leaderboard": progress.leaderboard,
+    "expedition start": expedition.expedition_start,
+    "expedition status": expedition.expedition_status,
+    "expedition claim": expedition.expedition_claim,
+    "expedition stop": expedition.expedition_stop,
+    "shop daily": shop.daily, "shop buy": shop.buy, "shop items": shop.item_shop,
+    "shop item": shop.buy_item, "token": shop.token, "redeem": shop.redeem,
+    "raid status": raid.raid_status, "raid attack": raid.raid_attack,
+    "raid leaderboard": raid.raid_leaderboard,
 }
 # what a button press runs, by custom_id prefix (as the Discord extensions register them)
 BUTTONS: dict[str, Callable[..., Awaitable[Reply]]] = {
@@ -63,6 +75,20 @@ HELP = {
     "items": "your items", "gift": "gift bond items (unit:<id> item:bond_small|… qty:N)",
     "profile": "balances, team power, collection", "admin grant":
     "give gems/coins (user:<id> gems:N coins:N reason:text)",
+    "checkin": "the daily check-in (gems, streak)",
+    "tasks view": "today's battle tasks", "tasks claim":
+    "claim a done task (task:easy|normal|hard|expert|nightmare|hell|pvp; none: all done ones)",
+    "achievements": "your achievements and progress",
+    "leaderboard": "the top players (kind:team_power|collection)",
+    "expedition start": "send 1-5 units not in the team (unit1:<id> … unit5:<id>)",
+    "expedition status": "what the expedition has earned",
+    "expedition claim": "collect the expedition's gems and team XP",
+    "expedition stop": "collect and bring the units home",
+    "shop daily": "today's daily shop", "shop buy": "buy a daily shop slot (slot:1-10)",
+    "shop items": "the item shop (coins)", "shop item": "buy items (item:ssr_token qty:1-100)",
+    "token": "use an SSR Token on an SSR (unit:<id>)", "redeem": "redeem a gift code (code:…)",
+    "raid status": "the server's raid boss", "raid attack": "attack the raid boss (a ticket)",
+    "raid leaderboard": "the raid's attackers by damage",
 }
 
 
@@ -134,7 +160,7 @@ class Console:
         self.last_buttons: list = []
 
     def context(self) -> Context:
-        # the console is a server of its own (guild 1) for the bounty board
+        # the console is a server of its own (guild 1) for the bounty board and raids
         return Context(db=self.db, user_id=self.user_id, display_name=self.display_name,
                        request_id=f"console-{next(self._ids)}", art=self.art,
                        is_admin=self.is_admin, guild_id=CONSOLE_GUILD,
@@ -169,7 +195,7 @@ class Console:
         if line in ("/help", "help", "?"):
             self.say("Commands (options are name:value):")
             for name in COMMANDS:
-                self.say(f"  /{name:<12} {HELP.get(name, '')}")
+                self.say(f"  /{name:<18} {HELP.get(name, '')}")
             self.say("  /press <label>  press a button of the last reply;  /quit")
             return None
         if line.startswith("/press"):

@@ -300,3 +300,102 @@ class Database:
             "select * from stardust.gift_bond(p_user_id => $1, p_inventory_id => $2,"
             " p_item => $3, p_qty => $4, p_request_id => $5)", user_id, inventory_id, item, qty,
             request_id)
+
+    # -- progression ----------------------------------------------------------------------
+    async def checkin(self, user_id: int, request_id: str | None) -> Record:
+        return await self._fetchrow(
+            "select * from stardust.checkin(p_user_id => $1, p_request_id => $2)",
+            user_id, request_id)
+
+    async def daily_tasks(self, user_id: int) -> list[Record]:
+        return await self._fetch("select * from stardust.daily_tasks(p_user_id => $1)",
+                                 user_id)
+
+    async def claim_task(self, user_id: int, task: str, request_id: str | None) -> list[Record]:
+        return await self._fetch(
+            "select * from stardust.claim_task(p_user_id => $1, p_task => $2,"
+            " p_request_id => $3)", user_id, task, request_id)
+
+    async def claim_all_tasks(self, user_id: int, request_id: str | None) -> list[Record]:
+        return await self._fetch(
+            "select * from stardust.claim_all_tasks(p_user_id => $1, p_request_id => $2)",
+            user_id, request_id)
+
+    async def achievements(self, user_id: int) -> list[Record]:
+        return await self._fetch("select * from stardust.achievements(p_user_id => $1)",
+                                 user_id)
+
+    async def leaderboard(self, kind: str, limit: int = 10) -> list[Record]:
+        return await self._fetch(
+            "select * from stardust.leaderboard(p_kind => $1, p_limit => $2)", kind, limit)
+
+    # -- expeditions ----------------------------------------------------------------------
+    async def expedition_start(self, user_id: int, inventory_ids: list[int],
+                               request_id: str | None) -> list[Record]:
+        return await self._fetch(
+            "select * from stardust.expedition_start(p_user_id => $1,"
+            " p_inventory_ids => $2::bigint[], p_request_id => $3)",
+            user_id, inventory_ids, request_id)
+
+    async def expedition_status(self, user_id: int) -> Record | None:
+        return await self._fetchrow(
+            "select * from stardust.expedition_status(p_user_id => $1)", user_id)
+
+    async def expedition_claim(self, user_id: int, request_id: str | None) -> Record:
+        return await self._fetchrow(
+            "select * from stardust.expedition_claim(p_user_id => $1, p_request_id => $2)",
+            user_id, request_id)
+
+    async def expedition_stop(self, user_id: int, request_id: str | None) -> Record:
+        return await self._fetchrow(
+            "select * from stardust.expedition_stop(p_user_id => $1, p_request_id => $2)",
+            user_id, request_id)
+
+    # -- shops, tokens, gift codes --------------------------------------------------------
+    async def shop(self, user_id: int) -> list[Record]:
+        return await self._fetch("select * from stardust.shop(p_user_id => $1)", user_id)
+
+    async def shop_buy(self, user_id: int, slot: int, request_id: str | None) -> list[Record]:
+        return await self._fetch(
+            "select * from stardust.shop_buy(p_user_id => $1, p_slot => $2,"
+            " p_request_id => $3)", user_id, slot, request_id)
+
+    async def item_shop(self) -> list[Record]:
+        return await self._fetch("select * from stardust.item_shop()")
+
+    async def buy_item(self, user_id: int, item: str, qty: int,
+                       request_id: str | None) -> Record:
+        return await self._fetchrow(
+            "select * from stardust.buy_item(p_user_id => $1, p_item => $2, p_qty => $3,"
+            " p_request_id => $4)", user_id, item, qty, request_id)
+
+    async def use_token(self, user_id: int, inventory_id: int,
+                        request_id: str | None) -> Record:
+        return await self._fetchrow(
+            "select * from stardust.use_token(p_user_id => $1, p_inventory_id => $2,"
+            " p_request_id => $3)", user_id, inventory_id, request_id)
+
+    async def redeem_code(self, user_id: int, code: str, request_id: str | None) -> Record:
+        return await self._fetchrow(
+            "select * from stardust.redeem_code(p_user_id => $1, p_code => $2,"
+            " p_request_id => $3)", user_id, code, request_id)
+
+    # -- raids ----------------------------------------------------------------------------
+    async def raid_status(self, guild_id: int, user_id: int | None) -> Record | None:
+        return await self._fetchrow(
+            "select * from stardust.raid_status(p_guild_id => $1, p_user_id => $2)",
+            guild_id, user_id)
+
+    async def raid_attack(self, user_id: int, guild_id: int, request_id: str | None) -> Record:
+        return await self._fetchrow(
+            "select * from stardust.raid_attack(p_user_id => $1, p_guild_id => $2,"
+            " p_request_id => $3)", user_id, guild_id, request_id)
+
+    async def raid_leaderboard(self, guild_id: int, limit: int = 10) -> list[Record]:
+        return await self._fetch(
+            "select * from stardust.raid_leaderboard(p_guild_id => $1, p_limit => $2)",
+            guild_id, limit)
+
+    async def end_raid(self, raid_id: int, force: bool = False) -> list[Record]:
+        return await self._fetch(
+            "select * from stardust.end_raid(p_raid_id => $1, p_force => $2)", raid_id, force)

@@ -82,8 +82,20 @@ async def play(console: Console, db: Database) -> None:
                "/scrap mass rarity:R")
     await step("The profile after all that", "/profile")
     await step("The pull history (auditable)", "/history")
-    console.say("\n(The bounty board, daily check-in and expeditions join the demo as their "
-                "features land.)")
+    await step("The daily check-in (gems and a streak)", "/checkin")
+    await step("Today's battle tasks", "/tasks view")
+    # the mass scrap left little outside the team: pull again, and send the strongest units
+    # that are not in the team (the five best are) on an expedition
+    await step("A fresh 10-pull: units to send away while the team stays home",
+               "/pull count:10")
+    away = [u for u in await db.inventory(uid, "power", None, 10, 0) if not u["in_team"]][:3]
+    if away:
+        slots = " ".join(f"unit{i + 1}:{u['inventory_id']}" for i, u in enumerate(away))
+        await step("Send units that are not in the team on an expedition",
+                   f"/expedition start {slots}")
+        await step("What the expedition is earning", "/expedition status")
+    await step("Today's daily shop, at this player's prices", "/shop daily")
+    await step("Achievements unlocked along the way", "/achievements")
 
 
 async def run_demo(url: str, user_id: int, out_dir: Path) -> None:

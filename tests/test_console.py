@@ -3,6 +3,7 @@ CLI against a real database."""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -10,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.console import COMMANDS, BUTTONS, Console, UsageError, options_of, parse
+from bot.console import (BUTTONS, COMMANDS, CONSOLE_GUILD, HELP, Console, UsageError, options_of,
+                         parse)
+from bot.db import Database
+from bot.handlers import ArtSource
 from tests.helpers import load_catalogue
 
 BIN = Path(sys.executable).parent
@@ -22,6 +26,14 @@ BIN = Path(sys.executable).parent
     ("/PULL Count:3 banner:7", ("pull", {"count": 3, "banner": 7})),
     ("/team set unit1:5 unit3:7", ("team set", {"unit1": 5, "unit3": 7})),
     ("/scrap mass rarity:R", ("scrap mass", {"rarity": "R"})),
+    ("/shop buy slot:3", ("shop buy", {"slot": 3})),
+    ("/shop item item:ssr_token qty:2", ("shop item", {"item": "ssr_token", "qty": 2})),
+    ("/shop items", ("shop items", {})),
+    ("/tasks claim", ("tasks claim", {})),
+    ("/tasks claim task:hell", ("tasks claim", {"task": "hell"})),
+    ("/expedition start unit1:4 unit3:9", ("expedition start", {"unit1": 4, "unit3": 9})),
+    ("/raid attack", ("raid attack", {})),
+    ("/redeem code:WELCOME", ("redeem", {"code": "WELCOME"})),
     ("/admin grant user:9 gems:100 reason:'event prize'",
      ("admin grant", {"user": 9, "gems": 100, "reason": "event prize"})),
 ])
@@ -36,6 +48,9 @@ def test_parse(line, expected):
     ("/pull count:ten", "whole number"),
     ("/pull colour:3", "no option 'colour'"),
     ("/view", "needs unit:"),
+    ("/expedition start", "needs unit1:"),
+    ("/shop buy slot:one", "whole number"),
+    ("/raid", "unknown command /raid"),
     ("/pull count:'1", "quotation"),
 ])
 def test_parse_errors(line, message):
@@ -49,12 +64,15 @@ def test_every_command_has_handler_options_and_buttons_are_known():
         assert path and callable(handler)
         options_of(handler)                              # signatures parse
     assert set(BUTTONS) == {"ms:", "inv:"}
+    assert set(HELP) == set(COMMANDS)                    # /help describes every command
 
 
 def test_completions():
     c = Console(db=None, user_id=1, out_dir=Path("."), art=None)
     assert c.completions("/pu", "/pu") == ["/pull"]
-    assert c.completions("/s", "/s") == ["/spark", "/starter", "/scrap"]
+    assert c.completions("/s", "/s") == ["/spark", "/starter", "/scrap", "/shop"]
+    assert sorted(c.completions("", "/shop ")) == ["buy", "daily", "item", "items"]
+    assert sorted(c.completions("", "/raid ")) == ["attack", "leaderboard", "status"]
     assert sorted(c.completions("", "/team ")) == ["set", "view"]
     assert c.completions("c", "/pull c") == ["count:"]
     assert c.completions("u", "/team set u") == ["unit1:", "unit2:", "unit3:", "unit4:",
@@ -74,6 +92,12 @@ async def test_scripted_session_through_the_cli(db_url, conn, tmp_path):
         "/view unit:999999999",
         "/nonsense",
         "/profile",
+        "/checkin",
+        "/checkin",
+        "/tasks view",
+        "/shop daily",
+        "/raid status",
+        "/leaderboard kind:nonsense",
         "/quit",
         "/pull",                                   # after /quit: never run
     ]) + "\n"
@@ -92,6 +116,13 @@ async def test_scripted_session_through_the_cli(db_url, conn, tmp_path):
     assert "== Not your unit ==" in text                 # a game error, friendly
     assert "! unknown command /nonsense" in text
     assert "== Ada's profile ==" in text
+    assert "== Ada checked in ==" in text and "**+1,500** gems" in text
+    assert "== Already done ==\nAlready checked in today" in text      # the second /checkin
+    assert "== Daily tasks ==" in text and text.count("not done") == 7
+    assert "== Daily shop ==" in text and any(n.endswith("shop.png") for n in
+                                              (p.name for p in out.iterdir()))
+    assert "== No raid yet ==" in text                   # the console is a server of its own
+    assert "== That didn't work ==\nUnknown leaderboard nonsense" in text
     assert "Traceback" not in text + proc.stderr
     images = sorted(p.name for p in out.iterdir())
     assert images[0] == "001-pull.png" and any(n.endswith("profile.png") for n in images)
@@ -103,3 +134,46 @@ async def test_scripted_session_through_the_cli(db_url, conn, tmp_path):
     assert await conn.fetchval(
         "select count(*) from stardust.inventory i join stardust.characters c using"
         " (anilist_id) where i.user_id = 55 and c.rarity = 'R'") == 0
+
+
+async def test_console_raids_expeditions_and_shop_in_process(db_url, conn, tmp_path):
+    """The console is server CONSOLE_GUILD: an admin's raid there is the console's raid."""
+    await load_catalogue(conn, n_ssr=5, n_sr=6, n_r=12)
+    await conn.execute("select stardust.get_user(56)")
+    ids = [r[0] for r in await conn.fetch(
+        "insert into stardust.inventory (user_id, anilist_id, dupe_level) select 56, anilist_id,"
+        " 10 from stardust.characters order by rank limit 7 returning id")]
+    await conn.execute("select stardust.set_team(56, $1::bigint[])", ids[:5])
+    await conn.execute("select stardust.start_raid($1, 'Console Boss', 1000000,"
+                       " now() + interval '1 day')", CONSOLE_GUILD)
+    db = await Database.connect(db_url, max_size=2)
+    out = io.StringIO()
+    console = Console(db=db, user_id=56, out_dir=tmp_path, art=ArtSource(), stream=out,
+                      display_name="Ada")
+    try:
+        reply = await console.run("/raid status")
+        assert reply.title == "Raid · Console Boss" and reply.image is not None
+        reply = await console.run("/raid attack")
+        assert "damage!" in reply.text and not reply.ephemeral
+        await conn.execute("update stardust.raids set hp = 1")
+        reply = await console.run("/raid attack")
+        assert "Killing blow!" in reply.text
+        assert dict((n, v) for n, v, _ in reply.fields)["Rewards paid"].startswith("<@56>")
+        reply = await console.run("/raid leaderboard")
+        assert reply.plain().splitlines()[1].startswith("**1.** @56 — ")
+        reply = await console.run(f"/expedition start unit1:{ids[5]} unit2:{ids[6]}")
+        assert reply.title == "Ada's expedition sets out"
+        reply = await console.run(f"/expedition start unit1:{ids[0]}")
+        assert reply.title == "Already done"
+        reply = await console.run("/expedition status")
+        assert reply.title == "Ada's expedition"
+        reply = await console.run("/shop buy slot:10")
+        assert reply.title.startswith("Ada bought ")
+        reply = await console.run("/shop buy slot:10")
+        assert reply.title == "Already done" and reply.ephemeral
+    finally:
+        await db.close()
+    text = out.getvalue()
+    assert "[image: " in text and "raid.png" in text and "Traceback" not in text
+    assert await conn.fetchval("select count(*) from stardust.ledger where user_id = 56"
+                               " and reason = 'raid'") == 1

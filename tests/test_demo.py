@@ -1,5 +1,6 @@
 """`stardust demo` from an empty database: migrates, loads the demo catalogue, plays the
-scripted session, writes images, in well under 30 s."""
+scripted session (the gacha, then the daily loop: check-in, tasks, an expedition, the shop,
+achievements), writes images, in well under 30 s."""
 
 from __future__ import annotations
 
@@ -43,11 +44,15 @@ def test_demo_end_to_end(make_db, tmp_path):
     assert "Opened the banner 'Demo Festival'" in text
     for marker in ("starter pack ==", "pulled 10×", "== Banners ==", "== Rates",
                    "collection", "== Team saved ==", "Scrap them? [y/N] y",
-                   "== Mass scrap done ==", "profile ==", "== Pull history =="):
+                   "== Mass scrap done ==", "profile ==", "== Pull history ==",
+                   "== Demo Player checked in ==", "== Daily tasks ==",
+                   "== Demo Player's expedition sets out ==", "== Demo Player's expedition ==",
+                   "gems per hour", "== Daily shop ==", "Demo Player's achievements ("):
         assert marker in text, marker
     assert "Traceback" not in text + proc.stderr and "(error:" not in text
     images = sorted(out.glob("*.png"))
-    assert len(images) >= 8
+    assert len(images) >= 10
+    assert any(p.name.endswith("-shop.png") for p in images)
     for path in images:
         with Image.open(path) as img:
             assert img.format == "PNG" and img.size[0] >= 300

@@ -6,6 +6,14 @@ from bot import render
 from bot.handlers import INFO_COLOUR, Context, Reply
 
 
+def _streak(row) -> str:
+    days = row["checkin_streak"]
+    text = f"{days} day{'' if days == 1 else 's'}"
+    if row["last_checkin"] is not None:
+        text += f" · last {row['last_checkin']:%Y-%m-%d}"
+    return text
+
+
 async def profile(ctx: Context) -> Reply:
     row = dict(await ctx.db.profile(ctx.user_id))
     row["display_name"] = ctx.display_name
@@ -20,5 +28,10 @@ async def profile(ctx: Context) -> Reply:
                                f"{col.get('SR', 0)} SR · {col.get('R', 0)} R", False),
                 ("Pity", f"{row['pity_counter']}/90", True),
                 ("Spark points", str(row["banner_points"]), True),
-                ("Bounty keys", str(row["bounty_keys"]), True)],
+                ("Bounty keys", str(row["bounty_keys"]), True),
+                ("Team level", f"Lv {row['team_level']} · {row['team_xp']:,} / "
+                               f"{row['next_level_xp']:,} XP", True),
+                ("Check-in streak", _streak(row), True),
+                ("Achievements", f"{row['achievements']}/{row['achievements_total']}", True),
+                ("Pulls made", f"{row['pulls_made']:,}", True)],
         colour=INFO_COLOUR, image=image, image_name="profile.png")

@@ -13,8 +13,10 @@ from ._battle import battle_result
 from ._bounty import bounty_board
 from ._profile import profile_card
 from ._pull import pull_result
+from ._raid import raid_card
+from ._shop import daily_shop
 from ._team import team_card
 from ._unit import inventory_page, unit_card
 
-__all__ = ["banner", "battle_result", "bounty_board", "inventory_page", "profile_card",
-           "pull_result", "team_card", "unit_card"]
+__all__ = ["banner", "battle_result", "bounty_board", "daily_shop", "inventory_page",
+           "profile_card", "pull_result", "raid_card", "team_card", "unit_card"]

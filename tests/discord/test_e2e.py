@@ -15,6 +15,13 @@ from tests.discord.fake_discord import (autocomplete, button, deliver, is_callba
                                         is_followup, slash)
 from tests.helpers import assert_ledger_balanced
 
+
+async def achievement_gems(bot, user: int) -> int:
+    """Gems paid to a user by achievements (a pull's first SSR unlocks one)."""
+    return await bot.admin.fetchval("select coalesce(sum(gems_delta), 0) from stardust.ledger"
+                                    " where user_id = $1 and reason = 'achievement'", user)
+
+
 def png_size(blob: bytes) -> tuple[int, int]:
     img = Image.open(io.BytesIO(blob))
     assert img.format == "PNG"
@@ -40,7 +47,9 @@ async def test_pull_ten_defers_then_edits_with_an_image(bot):
     assert w > h > 100
     row = await bot.admin.fetchrow("select * from stardust.pulls where request_id = $1", p["id"])
     assert row["user_id"] == 101 and len(row["units"]) == 10
-    assert await bot.admin.fetchval("select gems from stardust.users where user_id = 101") == 0
+    # an SSR in the pull unlocks an achievement, which pays gems: count them in
+    assert await bot.admin.fetchval("select gems from stardust.users where user_id = 101") == \
+        await achievement_gems(bot, 101)
 
 
 async def test_same_interaction_delivered_twice_is_charged_once(bot):
@@ -54,7 +63,8 @@ async def test_same_interaction_delivered_twice_is_charged_once(bot):
     assert len(edits) == 2
     assert edits[1].payload["embeds"][0]["description"] == first.payload["embeds"][0]["description"]
     assert await bot.admin.fetchval("select count(*) from stardust.pulls where user_id = 102") == 1
-    assert await bot.admin.fetchval("select gems from stardust.users where user_id = 102") == 50000
+    assert await bot.admin.fetchval("select gems from stardust.users where user_id = 102") == \
+        50000 + await achievement_gems(bot, 102)
     await assert_ledger_balanced(bot.admin)
 
 

@@ -73,7 +73,9 @@ def profile_row(**kw: Any) -> dict:
     row = {"user_id": 123456789012345678, "display_name": "Himmel", "gems": 12345,
            "coins": 6789, "pity_counter": 47, "banner_points": 180, "team_level": 12,
            "team_xp": 3456, "bounty_keys": 2, "team_power": 456789,
-           "collection": {"SSR": 3, "SR": 10, "R": 40}, "units": 53, "favourite": None}
+           "collection": {"SSR": 3, "SR": 10, "R": 40}, "units": 53, "favourite": None,
+           "next_level_xp": 65000, "checkin_streak": 5, "achievements": 3,
+           "achievements_total": 15}
     row.update(kw)
     return row
 
@@ -88,6 +90,30 @@ def bounty(slot: int, tier: str, **kw: Any) -> dict:
 def battle_row(**kw: Any) -> dict:
     row = {"outcome": "WIN", "team_power": 400000, "enemy_power": 250000, "gems": 120,
            "coins": 5000, "items": {"Bond Scroll": 2}, "keys_left": 2}
+    row.update(kw)
+    return row
+
+
+SHOP_RARITIES = ("SSR", "SSR", "SR", "SR", "SR", "R", "R", "R", "R", "R")
+SHOP_PRICES = {"SSR": 100000, "SR": 20000, "R": 1000}
+
+
+def shop_slot(slot: int, **kw: Any) -> dict:
+    rarity = SHOP_RARITIES[(slot - 1) % 10]
+    row = {"slot": slot, "anilist_id": 500 + slot, "name": f"Shop Unit {slot}",
+           "series": "Some Series", "rarity": rarity, "image_url": None,
+           "price": SHOP_PRICES[rarity], "full_price": SHOP_PRICES[rarity], "bought": False,
+           "owned_dupe_level": None, "maxed": False}
+    row.update(kw)
+    return row
+
+
+def raid_row(**kw: Any) -> dict:
+    row = {"raid_id": 7, "name": "The Onyx Moon", "boss_hp": 5_000_000, "hp": 3_000_000,
+           "starts_at": dt.datetime(2025, 6, 7, 12, tzinfo=UTC),
+           "ends_at": dt.datetime(2025, 6, 10, 15, tzinfo=UTC), "ended_at": None,
+           "killed_by": None, "attackers": 12, "attacks": 31, "end_due": False,
+           "your_damage": 456789, "tickets_left": 2}
     row.update(kw)
     return row
 

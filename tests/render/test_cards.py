@@ -12,7 +12,8 @@ from bot import render
 from bot.render._banner import featured_boxes
 
 from .fixtures import (BG, NASTY, R, SR, SSR, UR, Row, banner_row, battle_row, bounty, bright,
-                       featured, member, open_png, owned, png, profile_row, pulled, share)
+                       featured, member, open_png, owned, png, profile_row, pulled, raid_row,
+                       share, shop_slot)
 
 RED = (255, 0, 0)
 ART = {"red": png(RED, (200, 300))}
@@ -324,6 +325,8 @@ def _all_calls():
         (render.bounty_board, ([bounty(s, "SR") for s in (1, 2, 3)],),
          dict(guild_name="G", expires_at=None)),
         (render.battle_result, (battle_row(),), {}),
+        (render.daily_shop, ([shop_slot(s) for s in range(1, 11)], {}), dict(title="t")),
+        (render.raid_card, (raid_row(),), dict(now=None)),
     ]
 
 

@@ -15,8 +15,14 @@ async def test_starter_pack_is_ten_free_pulls_with_an_ssr(gacha):
     rows = await gacha.fetch(STARTER, 1, None)
     assert len(rows) == 10 and any(r["rarity"] == "SSR" for r in rows)
     user = await gacha.fetchrow("select * from stardust.users where user_id = 1")
-    assert user["gems"] == 10000                       # free
+    assert user["gems"] == 10000 + await gacha.fetchval(   # free (the SSR's achievement aside)
+        "select coalesce(sum(gems_delta), 0) from stardust.ledger where reason = 'achievement'")
     assert user["pity_counter"] == 0                   # pity untouched
+    # ten pulls made, its SSRs pulled: "Lucky Star" unlocks with the starter
+    assert (user["pulls_made"], user["ssr_pulled"]) == (
+        10, sum(r["rarity"] == "SSR" for r in rows))
+    assert "first_ssr" in {r[0] for r in await gacha.fetch(
+        "select key from stardust.user_achievements")}
     assert user["starter_claimed_at"] is not None
     assert await gacha.fetchval("select source from stardust.pulls") == "starter"
     await assert_ledger_balanced(gacha)

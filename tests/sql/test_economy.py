@@ -13,13 +13,13 @@ from tests.helpers import (assert_ledger_balanced, load_catalogue, player_with_t
 async def test_profile_shows_progression(conn):
     await conn.fetchrow("select * from stardust.get_user(1)")
     p = await conn.fetchrow("select * from stardust.profile(1)")
-    assert (p["team_level"], p["team_xp"], p["next_level_xp"], p["checkin_streak"],
-            p["last_checkin"], p["pulls_made"], p["achievements"], p["achievements_total"]) == (
-        1, 0, 100, 0, None, 0, 0, 15)
+    assert (p["team_level"], p["team_xp"], p["level_xp"], p["next_level_xp"],
+            p["checkin_streak"], p["last_checkin"], p["pulls_made"], p["achievements"],
+            p["achievements_total"]) == (1, 0, 0, 100, 0, None, 0, 0, 15)
     await conn.fetchrow("select * from stardust.checkin(1)")
     await conn.execute("update stardust.users set team_level = 3, team_xp = 700")
     p = await conn.fetchrow("select * from stardust.profile(1)")
-    assert (p["checkin_streak"], p["next_level_xp"]) == (1, 1400)
+    assert (p["checkin_streak"], p["level_xp"], p["next_level_xp"]) == (1, 500, 1400)
 
 
 async def test_leaderboards(conn):

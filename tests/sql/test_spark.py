@@ -31,9 +31,14 @@ async def test_spark_trades_points_for_the_chosen_unit(sparkable):
     assert row["outcome"] == ("new" if before < 0 else "dupe")
     assert await points(conn) == 0
     assert await conn.fetchval("select source from stardust.pulls order by id desc limit 1") == "spark"
-    # no gems move
-    assert await conn.fetchval("select count(*) from stardust.ledger where reason <> 'signup'"
-                               " and reason <> 'pull'") == 0
+    # no gems move (but an achievement's reward: a sparked SSR counts as pulled)
+    assert await conn.fetchval("select count(*) from stardust.ledger where reason not in"
+                               " ('signup', 'pull', 'achievement', 'auto_scrap')") == 0
+    assert await conn.fetchval("select ssr_pulled from stardust.users") == 1 + await conn.fetchval(
+        "select count(*) from stardust.pulls p, unnest(p.units) u"
+        " where p.source = 'pull' and u.rarity = 'SSR'")
+    assert "first_ssr" in {r[0] for r in await conn.fetch(
+        "select key from stardust.user_achievements")}
     await assert_ledger_balanced(conn)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot import config, migrate
 from bot.art import ArtCache
-from bot.console import Console
+from bot.console import CONSOLE_GUILD, Console
 from bot.db import Database
 
 DEMO_BANNER = "Demo Festival"
@@ -82,8 +82,15 @@ async def play(console: Console, db: Database) -> None:
                "/scrap mass rarity:R")
     await step("The profile after all that", "/profile")
     await step("The pull history (auditable)", "/history")
+    await step("The server's bounty board (a new one every hour)", "/bounty board")
+    board = await db.bounty_board(CONSOLE_GUILD, uid)
+    easiest = min(board, key=lambda b: b["enemy_power"])["slot"] if board else 1
+    await step("The team fights the weakest bounty (a key each)",
+               f"/bounty fight slot:{easiest}")
+    await step("An easy NPC battle: a daily task", "/battle npc difficulty:easy")
     await step("The daily check-in (gems and a streak)", "/checkin")
     await step("Today's battle tasks", "/tasks view")
+    await step("Claim every task done today", "/tasks claim")
     # the mass scrap left little outside the team: pull again, and send the strongest units
     # that are not in the team (the five best are) on an expedition
     await step("A fresh 10-pull: units to send away while the team stays home",

@@ -11,7 +11,8 @@ create or replace function stardust._award(
   out o_units   stardust.pull_result[],
   out o_pull_id bigint,
   out o_gems    bigint,
-  out o_coins   bigint)
+  out o_coins   bigint,
+  out o_team    boolean)
 language plpgsql volatile
 set search_path = ''
 -- The pick query is index probes per draw whatever the parameters: left to choose, plpgsql
@@ -44,6 +45,7 @@ begin
   o_units := '{}'::stardust.pull_result[];
   o_gems := 0;
   o_coins := 0;
+  o_team := false;
   -- one statement, one snapshot: pool sizes, picks, character details and what the user
   -- already owns (consistent even while the catalogue is being re-imported)
   for v_d in
@@ -60,13 +62,13 @@ begin
        cross join sizes s
     )
     select dr.pos, dr.rarity as drawn, c.anilist_id, c.name, c.series, c.image_url,
-           c.rarity, i.id as owned_id, i.dupe_level as owned_level
+           c.rarity, i.id as owned_id, i.dupe_level as owned_level, i.team_slot as owned_slot
       from draws dr
       left join stardust.characters c
         on (dr.fixed is not null and c.anilist_id = dr.fixed)
         or (dr.fixed is null and c.rarity = dr.rarity and c.pool_idx = dr.idx)
       left join lateral (
-        select inv.id, inv.dupe_level from stardust.inventory inv
+        select inv.id, inv.dupe_level, inv.team_slot from stardust.inventory inv
          where inv.user_id = p_user_id and inv.anilist_id = c.anilist_id
          limit 1) i on true
      order by dr.pos
@@ -76,6 +78,7 @@ begin
         using errcode = 'SDCAT',
               hint = 'An admin must import the catalogue (stardust import-characters).';
     end if;
+    o_team := o_team or v_d.owned_slot is not null;
     v_k := array_position(v_chars, v_d.anilist_id);
     if v_k is null then
       v_chars := v_chars || v_d.anilist_id;
@@ -136,4 +139,5 @@ revoke all on function stardust._award(bigint, text, stardust.banners, text, jso
 comment on function stardust._award(bigint, text, stardust.banners, text, jsonb, text[], boolean[], integer[], double precision[]) is
   'Internal: resolve drawn rarities/positions to characters and give them to the user '
   '(dupe levels, auto-scrap past the cap), record the call in the pull history; returns the '
-  'units in order, the pulls row id and the auto-scrap refund for the caller to credit.';
+  'units in order, the pulls row id, the auto-scrap refund for the caller to credit and '
+  'whether a team member was drawn again (its power rose).';

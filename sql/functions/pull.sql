@@ -51,13 +51,15 @@ begin
          ssr_pulled = u.ssr_pulled
                       + (select count(*) from unnest(v_award.o_units) x where x.rarity = 'SSR')
    where u.user_id = p_user_id;
-  -- a dupe of a team member raises the team's power
-  perform stardust._achieve(p_user_id,
-    case when exists (select 1 from stardust.inventory i
-                       where i.id in (select x.inventory_id from unnest(v_award.o_units) x)
-                         and i.team_slot is not null)
-         then array['pulls_made', 'ssr_pulled', 'collection', 'team_power']
-         else array['pulls_made', 'ssr_pulled', 'collection'] end, p_request_id);
+  -- measure only what this pull can have changed: the collection grows with a new unit,
+  -- the team's power with a copy of a member
+  perform stardust._achieve(p_user_id, array['pulls_made']
+    || case when exists (select 1 from unnest(v_award.o_units) x where x.rarity = 'SSR')
+            then array['ssr_pulled'] else '{}'::text[] end
+    || case when exists (select 1 from unnest(v_award.o_units) x where x.outcome = 'new')
+            then array['collection'] else '{}'::text[] end
+    || case when v_award.o_team then array['team_power'] else '{}'::text[] end,
+    p_request_id);
   perform stardust._idem_put(p_user_id, p_request_id, 'pull', v_args,
                              jsonb_build_object('pull_id', v_award.o_pull_id));
   return query select * from unnest(v_award.o_units);

@@ -16,6 +16,9 @@ begin
   end loop;
 end
 $$;
+-- _award gained an out parameter here (the next deploy makes it again)
+drop function if exists stardust._award(bigint, text, stardust.banners, text, jsonb, text[], boolean[], integer[],
+  double precision[]);
 delete from stardust.settings where key in ('checkin_gems', 'expedition_min_claim_seconds',
   'expedition_max_hours', 'shop_prices', 'shop_discount_level', 'shop_discount',
   'item_shop', 'raid_tickets', 'raid_reward_gems', 'raid_reward_coins', 'raid_kill_gems');

@@ -166,8 +166,11 @@ insert into stardust.settings (key, value, description) values
   ('raid_reward_coins', '1000', 'Coins shared among a raid''s attackers by damage.'),
   ('raid_kill_gems', '10000', 'Extra gems for the killing blow.');
 
--- profile() gains columns: drop it so the function deploy can create the new shape.
+-- profile() gains columns, _award an out parameter: drop them so the function deploy can
+-- create the new shapes.
 drop function if exists stardust.profile(bigint);
+drop function if exists stardust._award(bigint, text, stardust.banners, text, jsonb, text[], boolean[], integer[],
+  double precision[]);
 
 alter table stardust.daily_task_defs   enable row level security;
 alter table stardust.task_claims       enable row level security;

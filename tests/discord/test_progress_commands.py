@@ -281,7 +281,7 @@ async def test_redeem_a_gift_code_once(bot):
 async def test_achievements_and_the_profile(bot):
     await units(bot, 409, "R", 20)                                    # the whole catalogue's R
     await units(bot, 409, "SR", 5)
-    await bot.admin.execute("select * from stardust.pull(409, 1)")     # unlocks "Collector"
+    await bot.admin.execute("select * from stardust.claim_starter(409)")  # unlocks "Collector"
     call, data = await answer(bot, slash(bot.fake, "achievements", 409))
     total = await bot.admin.fetchval("select count(*) from stardust.achievements")
     done = await bot.admin.fetchval("select count(*) from stardust.user_achievements"
@@ -291,13 +291,13 @@ async def test_achievements_and_the_profile(bot):
     text = embed(data)["description"]
     assert "🏆 **Collector** — Own 25 units. *(+2,000 gems" in text
     owned = await bot.admin.fetchval("select count(*) from stardust.inventory"
-                                     " where user_id = 409")             # 26, or 25 on a dupe
+                                     " where user_id = 409")             # 25 and new ones
     assert f"▫️ **Curator** — Own 100 units.\n  ▰▰▱▱▱▱▱▱▱▱ {owned} / 100 · +10,000 gems" in text
     call, data = await answer(bot, slash(bot.fake, "profile", 409))
     f = fields(data)
     assert f["Achievements"] == f"{done}/{total}"
     assert f["Team level"] == "Lv 1 · 0 / 100 XP"
-    assert f["Check-in streak"] == "0 days" and f["Pulls made"] == "1"
+    assert f["Check-in streak"] == "0 days" and f["Pulls made"] == "10"
     assert image_of(call).size == (900, 420)
 
 

@@ -110,6 +110,7 @@ async def test_banner_must_exist_and_be_running(gacha):
 
 
 async def test_request_id_makes_a_pull_idempotent(gacha):
+    await without_achievements(gacha)
     first = await pull(gacha, 1, 10, rid="i-1")
     again = await pull(gacha, 1, 10, rid="i-1")
     assert [dict(r) for r in first] == [dict(r) for r in again]

@@ -22,11 +22,7 @@ begin
   perform stardust._lock_user(p_user_id);
   v_result := stardust._idem_get(p_user_id, p_request_id, 'battle_npc', v_args);
   if v_result is null then
-    v_team := stardust._team_units(p_user_id);
-    if jsonb_array_length(v_team) = 0 then
-      raise exception 'Your team is empty' using errcode = 'SDTEM',
-        hint = 'Choose up to five units with /team set.';
-    end if;
+    v_team := stardust._fighting_team(p_user_id);
     v_battle := stardust._fight('npc', p_user_id, null,
                                 jsonb_build_object('difficulty', p_difficulty), v_team,
                                 stardust._npc_team(p_difficulty, v_seed), p_request_id, v_seed);

@@ -22,11 +22,7 @@ begin
   perform stardust._lock_user(p_user_id);
   v_result := stardust._idem_get(p_user_id, p_request_id, 'battle_pvp', v_args);
   if v_result is null then
-    v_team := stardust._team_units(p_user_id);
-    if jsonb_array_length(v_team) = 0 then
-      raise exception 'Your team is empty' using errcode = 'SDTEM',
-        hint = 'Choose up to five units with /team set.';
-    end if;
+    v_team := stardust._fighting_team(p_user_id);
     v_enemy := stardust._team_units(p_opponent_id);
     if jsonb_array_length(v_enemy) = 0 then
       raise exception 'That player has no team' using errcode = 'SDTEM',

@@ -34,11 +34,7 @@ begin
   if v_result is null then
     v_keys := stardust._keys_now(v_user.bounty_keys, v_user.keys_regen_at, now(), v_max,
                                  v_minutes);
-    v_team := stardust._team_units(p_user_id);
-    if jsonb_array_length(v_team) = 0 then
-      raise exception 'Your team is empty' using errcode = 'SDTEM',
-        hint = 'Choose up to five units with /team set.';
-    end if;
+    v_team := stardust._fighting_team(p_user_id);
     v_board := stardust._bounty_board(p_guild_id);
     select * into v_slot from stardust.bounty_slots s
      where s.board_id = v_board and s.slot = p_slot;

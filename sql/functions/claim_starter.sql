@@ -18,8 +18,7 @@ begin
   v_result := stardust._idem_get(p_user_id, p_request_id, 'claim_starter', '{}'::jsonb);
   if v_result is not null then
     -- a retry of the same request: the first call's units, nothing given twice
-    return query select u.* from stardust.pulls p cross join unnest(p.units) u
-                  where p.id = (v_result ->> 'pull_id')::bigint;
+    return query select * from stardust._pull_units((v_result ->> 'pull_id')::bigint);
     return;
   end if;
   if v_user.starter_claimed_at is not null then

@@ -56,17 +56,14 @@ begin
   end if;
   update stardust.raids r set ended_at = now() where r.id = p_raid_id;
   for v_row in
-    select a.user_id, sum(a.damage)::bigint as damage, bool_or(a.killing) as killing
-      from stardust.raid_attacks a where a.raid_id = p_raid_id
-     group by a.user_id order by a.user_id
-  loop
     insert into stardust.raid_rewards (raid_id, user_id, damage, gems, coins)
-    values (p_raid_id, v_row.user_id, v_row.damage,
-            v_gems * v_row.damage / v_raid.boss_hp + case when v_row.killing then v_kill else 0 end,
-            v_coins * v_row.damage / v_raid.boss_hp);
-  end loop;
-  for v_row in
-    select * from stardust.raid_rewards w where w.raid_id = p_raid_id order by w.user_id
+    select p_raid_id, a.user_id, sum(a.damage),
+           floor(v_gems::numeric * sum(a.damage) / v_raid.boss_hp)::bigint
+             + case when bool_or(a.killing) then v_kill else 0 end,
+           floor(v_coins::numeric * sum(a.damage) / v_raid.boss_hp)::bigint
+      from stardust.raid_attacks a where a.raid_id = p_raid_id
+     group by a.user_id
+    returning *
   loop
     perform stardust._credit(v_row.user_id, v_row.gems, v_row.coins, 'raid', null);
   end loop;

@@ -58,11 +58,7 @@ begin
                 hint = format('Tickets come back at 00:00 UTC (in %s).', to_char(
                   v_since + interval '1 day' - now(), 'HH24"h"MI"m"'));
       end if;
-      v_team := stardust._team_units(p_user_id);
-      if jsonb_array_length(v_team) = 0 then
-        raise exception 'Your team is empty' using errcode = 'SDTEM',
-          hint = 'Choose up to five units with /team set.';
-      end if;
+      v_team := stardust._fighting_team(p_user_id);
       v_battle := stardust._fight('raid', p_user_id, null,
                                   jsonb_build_object('guild', p_guild_id, 'raid', v_raid.id,
                                                      'boss', v_raid.name),

@@ -23,8 +23,7 @@ begin
   v_user := stardust._lock_user(p_user_id);
   v_result := stardust._idem_get(p_user_id, p_request_id, 'shop_buy', v_args);
   if v_result is not null then
-    return query select u.* from stardust.pulls p cross join unnest(p.units) u
-                  where p.id = (v_result ->> 'pull_id')::bigint;
+    return query select * from stardust._pull_units((v_result ->> 'pull_id')::bigint);
     return;
   end if;
   perform stardust._shop_day(v_day);

@@ -23,9 +23,7 @@ import asyncio
 import json
 import os
 import random
-import shutil
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -35,7 +33,7 @@ import asyncpg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot import migrate  # noqa: E402
-from bot.pgcluster import Cluster, free_port  # noqa: E402
+from bot.pgcluster import throwaway  # noqa: E402
 
 
 def _bench_module(name: str):
@@ -156,20 +154,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seconds", type=float, default=5.0)
     args = ap.parse_args()
-    base = Path(tempfile.mkdtemp(prefix="stardust-battlebench-"))
-    os.chmod(base, 0o755)
-    cluster = Cluster(base / "data", port=free_port(), fast=True)
-    try:
-        cluster.init()
-        cluster.start()
+    with throwaway("stardust-battlebench-") as cluster:
         cluster.ensure_database("bench")
         url = cluster.url("bench")
         migrate.migrate(url)
         asyncio.run(run(url, args.seconds))
-    finally:
-        cluster.stop(mode="immediate")
-        shutil.rmtree(base, ignore_errors=True)
-
 
 if __name__ == "__main__":
     main()

@@ -14,11 +14,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -33,7 +30,7 @@ from bot.art import ArtCache  # noqa: E402
 from bot.db import Database  # noqa: E402
 from bot.discord import Services  # noqa: E402
 from bot.discord.client import create_client, shutdown  # noqa: E402
-from bot.pgcluster import Cluster, free_port  # noqa: E402
+from bot.pgcluster import throwaway  # noqa: E402
 from tests.discord.fake_discord import FakeDiscord, deliver, is_edit, slash  # noqa: E402
 from tests.helpers import characters  # noqa: E402
 
@@ -97,19 +94,12 @@ def main() -> None:
     ap.add_argument("--rate", type=float, default=10.0,
                     help="interactions per second in the paced run (default 10)")
     args = ap.parse_args()
-    base = Path(tempfile.mkdtemp(prefix="stardust-botbench-"))
-    os.chmod(base, 0o755)
-    cluster = Cluster(base / "data", port=free_port(), fast=True)
-    try:
-        cluster.init()
-        cluster.start()
+    with throwaway("stardust-botbench-") as cluster:
         cluster.ensure_database("bench")
         url = cluster.url("bench")
         migrate.migrate(url)
-        paced, burst = asyncio.run(interaction_latency(url, args.n, base / "art", args.rate))
-    finally:
-        cluster.stop(mode="immediate")
-        shutil.rmtree(base, ignore_errors=True)
+        paced, burst = asyncio.run(interaction_latency(url, args.n,
+                                                       cluster.datadir.parent / "art", args.rate))
     print(f"/pull count:10, INTERACTION_CREATE -> reply posted ({args.n} interactions each):")
     for label, s in ((f"paced, {args.rate:g}/s", paced), ("back to back", burst)):
         print(f"  {label:<14} p50 {pct(s, .5) * 1e3:6.1f} ms   p99 {pct(s, .99) * 1e3:6.1f} ms"

@@ -26,10 +26,8 @@ import asyncio
 import json
 import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -39,7 +37,7 @@ import asyncpg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot import migrate  # noqa: E402
-from bot.pgcluster import Cluster, free_port  # noqa: E402
+from bot.pgcluster import throwaway  # noqa: E402
 
 N_SSR, N_SR, N_R = 250, 1250, 10_000
 CLIENTS = 32
@@ -291,20 +289,11 @@ def main() -> None:
         migrate.migrate(args.url)
         asyncio.run(run(args.url, args.seconds))
         return
-    base = Path(tempfile.mkdtemp(prefix="stardust-bench-"))
-    os.chmod(base, 0o755)
-    cluster = Cluster(base / "data", port=free_port(), fast=not args.durable)
-    try:
-        cluster.init()
-        cluster.start()
+    with throwaway("stardust-bench-", fast=not args.durable) as cluster:
         cluster.ensure_database("bench")
         url = cluster.url("bench")
         migrate.migrate(url)
         asyncio.run(run(url, args.seconds))
-    finally:
-        cluster.stop(mode="immediate")
-        shutil.rmtree(base, ignore_errors=True)
-
 
 if __name__ == "__main__":
     main()

@@ -19,7 +19,9 @@ import re
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -214,6 +216,23 @@ class Cluster:
             if not exists:
                 with contextlib.suppress(psycopg.errors.DuplicateDatabase):
                     conn.execute(sql.SQL("create database {}").format(sql.Identifier(dbname)))
+
+
+@contextlib.contextmanager
+def throwaway(prefix: str = "stardust-", fast: bool = True) -> Iterator[Cluster]:
+    """A started cluster in a fresh temporary directory, stopped and removed on exit (tests
+    and benchmarks). The directory (`cluster.datadir.parent`) may hold other scratch files."""
+    base = Path(tempfile.mkdtemp(prefix=prefix))
+    os.chmod(base, 0o755)                      # the postgres OS user must traverse it
+    cluster = Cluster(base / "data", port=free_port(), fast=fast)
+    try:
+        cluster.init()
+        cluster.start()
+        yield cluster
+    finally:
+        if cluster.is_running():
+            cluster.stop(mode="immediate")
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def default_datadir() -> Path:

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import itertools
 import os
-import shutil
-import tempfile
-from pathlib import Path
 
 import asyncpg
 import pytest
 from pytest_postgresql.janitor import DatabaseJanitor
 
 from bot import migrate
-from bot.pgcluster import Cluster, free_port
+from bot.pgcluster import Cluster, throwaway
 
 TEMPLATE = "stardust_template"
 _counter = itertools.count()
@@ -28,16 +25,8 @@ _counter = itertools.count()
 
 @pytest.fixture(scope="session")
 def pg_cluster():
-    base = Path(tempfile.mkdtemp(prefix="stardust-test-"))
-    os.chmod(base, 0o755)                      # the postgres OS user must traverse it
-    cluster = Cluster(base / "data", port=free_port(), fast=True)
-    cluster.init()
-    cluster.start()
-    try:
+    with throwaway("stardust-test-") as cluster:
         yield cluster
-    finally:
-        cluster.stop(mode="immediate")
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def _janitor(cluster: Cluster, dbname: str, template: str | None = None,

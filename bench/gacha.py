@@ -10,7 +10,11 @@ measures:
     server-side time of the same (a loop inside PostgreSQL committing each pull);
   * 10-pulls per second with 32 clients on 32 distinct users;
   * 10-pulls per second with 32 clients on one hot user (serialised by its row lock);
-  * mass_scrap of a 10,000-unit inventory.
+  * mass_scrap of a 10,000-unit inventory;
+  * the floor: the same latency and hot-user throughput for a function that only makes a
+    10-pull's writes (charge, ten inventory upserts, history, ledger and idempotency rows)
+    in one statement, without any rule - what this machine and schema cost before the
+    engine does anything (created in a schema bench_floor of the benchmark database).
 
 The baseline does the same work the way the original Python bot did - rules in Python,
 asyncpg, several round trips per pull - made correct with SELECT ... FOR UPDATE in one
@@ -134,6 +138,77 @@ async def engine_pull10(conn: asyncpg.Connection, user_id: int, request_id: str)
                             user_id, request_id)
 
 
+# --- the floor: a 10-pull's writes and nothing else ------------------------------------------
+# Not a game: no rates, pity, banner, cap, refund, achievement or retry check, ten R units
+# picked at random. It writes what any correct 10-pull must (lock and charge the user, ten
+# inventory upserts, a history row, a ledger row, an idempotency row) in one statement, so
+# its time is what this machine and schema cost before a single rule runs.
+FLOOR_SQL = """
+create schema if not exists bench_floor;
+create or replace function bench_floor.pull10(p_user_id bigint, p_request_id text)
+returns setof stardust.pull_result
+language plpgsql
+set search_path = ''
+set plan_cache_mode = force_generic_plan
+as $$
+declare
+  v_gems  bigint;
+  v_units stardust.pull_result[];
+begin
+  select u.gems into v_gems from stardust.users u where u.user_id = p_user_id
+     for no key update;
+  if v_gems < 10000 then
+    raise exception 'not enough gems';
+  end if;
+  with picks as (
+    select g.pos, c.anilist_id, c.name, c.series, c.image_url, c.rarity
+      from (select i as pos, floor(random() * %(n_r)s)::integer as idx
+              from generate_series(1, 10) i offset 0) g
+      join stardust.characters c on c.rarity = 'R' and c.pool_idx = g.idx
+  ), owned as (
+    select p.*, i.id as owned_id,
+           coalesce(i.dupe_level::integer, -1)
+             + row_number() over (partition by p.anilist_id order by p.pos)::integer as lvl
+      from picks p
+      left join stardust.inventory i on i.user_id = p_user_id and i.anilist_id = p.anilist_id
+  ), up as (
+    insert into stardust.inventory as inv (user_id, anilist_id, dupe_level)
+    select p_user_id, o.anilist_id, least(max(o.lvl), 10) from owned o group by o.anilist_id
+    on conflict (user_id, anilist_id) do update set dupe_level = excluded.dupe_level
+     where inv.dupe_level <> excluded.dupe_level
+    returning inv.id, inv.anilist_id
+  ), units as (
+    select array_agg(row(o.pos, o.anilist_id, o.name, o.rarity, false, 'dupe',
+                         least(o.lvl, 10), 0, 0, o.series, o.image_url,
+                         coalesce(o.owned_id, up.id), false)::stardust.pull_result
+                     order by o.pos) as units
+      from owned o left join up on up.anilist_id = o.anilist_id
+  ), hist as (
+    insert into stardust.pulls (user_id, source, request_id, units)
+    select p_user_id, 'pull', p_request_id, u.units from units u
+    returning id, units
+  ), charge as (
+    update stardust.users u set gems = u.gems - 10000, pulls_made = u.pulls_made + 10
+     where u.user_id = p_user_id
+  ), ledger as (
+    insert into stardust.ledger (user_id, gems_delta, reason, request_id)
+    values (p_user_id, -10000, 'pull', p_request_id)
+  ), request as (
+    insert into stardust.requests (user_id, request_id, fn, args, result)
+    select p_user_id, p_request_id, 'pull', '{}', jsonb_build_object('pull_id', h.id)
+      from hist h
+  )
+  select h.units into v_units from hist h;
+  return query select * from unnest(v_units);
+end
+$$;
+"""
+
+
+async def floor_pull10(conn: asyncpg.Connection, user_id: int, request_id: str) -> list:
+    return await conn.fetch("select * from bench_floor.pull10($1, $2)", user_id, request_id)
+
+
 # --- measurements ------------------------------------------------------------------------
 def pct(samples: list[float], q: float) -> float:
     s = sorted(samples)
@@ -243,6 +318,7 @@ async def run(url: str, seconds: float) -> None:
           from generate_series(1, 199) u
           join stardust.characters c on (u * 7 + c.anilist_id) % 3 = 0""")
     await conn.execute("vacuum analyze")
+    await conn.execute(FLOOR_SQL % {"n_r": sizes["R"]})
     settings = dict(await conn.fetch(
         "select name, setting from pg_settings where name in ('fsync', 'synchronous_commit',"
         " 'shared_buffers', 'server_version')"))
@@ -269,6 +345,11 @@ async def run(url: str, seconds: float) -> None:
     rows.append((f"10-pulls/s, {CLIENTS} clients, one hot user", e, b, e / b, ">= 1200"))
     ms = await mass_scrap_ms(url, 500)
     rows.append(("mass_scrap of 10,000 units (ms)", ms, None, None, "<= 20"))
+    f50, _ = await latency(url, floor_pull10, 6, 2000)
+    rows.append(("floor: writes only, latency p50 (ms)", f50, None, None,
+                 "(no rules, one statement)"))
+    f = await throughput(url, floor_pull10, [7], seconds)
+    rows.append((f"floor: writes only, {CLIENTS} clients, one hot user", f, None, None, ""))
 
     print(f"\n{'measure':<44} {'stardust':>10} {'baseline':>10} {'ratio':>7}  target")
     for name, ours, theirs, ratio, target in rows:

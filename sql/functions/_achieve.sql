@@ -13,11 +13,12 @@ set enable_seqscan = off
 as $$
 -- Unlock (once) every achievement of these conditions whose threshold the user has reached,
 -- paying its reward (one ledger row in all); returns the names unlocked now. Called by the
--- functions that change the state a condition measures, under the user's lock. One
--- statement: only the conditions with an achievement still locked are measured (team power
--- and collection size are computed only then), so a call that unlocks nothing costs one
--- index probe per pending achievement.
+-- functions that change the state a condition measures, under the user's lock. A read
+-- first: only the conditions with an achievement still locked are measured (team power and
+-- collection size are computed only then); the write runs only when something is reached,
+-- so the usual call, which unlocks nothing, is one small read-only statement.
 declare
+  v_keys    text[];
   v_names   text[];
   v_rewards jsonb;
 begin
@@ -41,10 +42,16 @@ begin
       from (select distinct p.condition from pending p) c
      cross join stardust.users u
      where u.user_id = p_user_id
-  ), unlocked as (
+  )
+  select array_agg(p.key) into v_keys
+    from pending p join measured m on m.condition = p.condition
+   where p.threshold <= m.value;
+  if v_keys is null then
+    return '{}'::text[];
+  end if;
+  with unlocked as (
     insert into stardust.user_achievements (user_id, key)
-    select p_user_id, p.key from pending p join measured m on m.condition = p.condition
-     where p.threshold <= m.value
+    select p_user_id, k from unnest(v_keys) k
     on conflict do nothing
     returning key
   )

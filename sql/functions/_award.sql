@@ -15,7 +15,7 @@ create or replace function stardust._award(
   out o_team    boolean)
 language plpgsql volatile
 set search_path = ''
--- The pick query is index probes per draw whatever the parameters: left to choose, plpgsql
+-- The statement is index probes per draw whatever the parameters: left to choose, plpgsql
 -- re-plans it on every call, which costs more than running it. And a generic plan made while
 -- the inventory is still small would scan it sequentially for every draw and keep doing so
 -- as it grows (measured: 0.2 ms -> 2.4 ms per call within 2,000 pulls), so sequential scans
@@ -28,111 +28,90 @@ as $$
 -- copy by rarity, returned in o_gems/o_coins for the caller to credit, logged in one
 -- scrap_log row). Records the call in the pull history. Caller holds the user lock, which
 -- serialises every change to this user's inventory.
+--
+-- One statement, one snapshot (consistent even while the catalogue is being re-imported):
+-- draws -> characters -> what the user owns -> outcome of each copy (the n-th copy of a
+-- character in this call raises its level n times) -> inventory upsert, scrap log and
+-- history row. A draw the catalogue cannot resolve writes nothing for it and raises SDCAT
+-- afterwards, which rolls the whole statement back.
 declare
-  v_cap      integer := (p_cfg ->> 'dupe_cap')::integer;
-  v_d        record;
-  -- per distinct character drawn: its dupe level so far and its inventory id
-  v_chars    integer[] := '{}'::integer[];
-  v_lvl      integer[] := '{}'::integer[];
-  v_k        integer;
-  v_level    integer;
-  v_outcome  text;
-  v_g        bigint;
-  v_c        bigint;
-  v_new_ids  bigint[];
-  v_new_aids integer[];
+  v_missing text;
 begin
-  o_units := '{}'::stardust.pull_result[];
-  o_gems := 0;
-  o_coins := 0;
-  o_team := false;
-  -- one statement, one snapshot: pool sizes, picks, character details and what the user
-  -- already owns (consistent even while the catalogue is being re-imported)
-  for v_d in
-    with sizes as (
-      select (select max(p.pool_idx) + 1 from stardust.characters p where p.rarity = 'SSR') as ssr,
-             (select max(p.pool_idx) + 1 from stardust.characters p where p.rarity = 'SR') as sr,
-             (select max(p.pool_idx) + 1 from stardust.characters p where p.rarity = 'R') as r
-    ), draws as (
-      select d.ord::integer as pos, d.rarity, d.fixed,
-             case when d.fixed is null then
-               floor(d.u * case d.rarity when 'SSR' then s.ssr when 'SR' then s.sr
-                                         else s.r end)::integer end as idx
-        from unnest(p_rarities, p_fixed, p_u) with ordinality d(rarity, fixed, u, ord)
-       cross join sizes s
-    )
-    select dr.pos, dr.rarity as drawn, c.anilist_id, c.name, c.series, c.image_url,
-           c.rarity, i.id as owned_id, i.dupe_level as owned_level, i.team_slot as owned_slot
+  with sizes as (
+    select (select max(p.pool_idx) + 1 from stardust.characters p where p.rarity = 'SSR') as ssr,
+           (select max(p.pool_idx) + 1 from stardust.characters p where p.rarity = 'SR') as sr,
+           (select max(p.pool_idx) + 1 from stardust.characters p where p.rarity = 'R') as r
+  ), draws as (
+    select d.ord::integer as pos, d.rarity as drawn,
+           coalesce(d.fixed,
+                    (select p.anilist_id from stardust.characters p
+                      where p.rarity = d.rarity
+                        and p.pool_idx = floor(d.u * case d.rarity when 'SSR' then s.ssr
+                                                                   when 'SR' then s.sr
+                                                                   else s.r end)::integer))
+             as aid
+      from unnest(p_rarities, p_fixed, p_u) with ordinality d(rarity, fixed, u, ord)
+     cross join sizes s
+  ), owned as (
+    select dr.pos, dr.drawn, c.anilist_id, c.name, c.series, c.image_url, c.rarity,
+           i.id as owned_id, i.team_slot,
+           coalesce(i.dupe_level::integer, -1)
+             + row_number() over (partition by c.anilist_id order by dr.pos)::integer as raw
       from draws dr
-      left join stardust.characters c
-        on (dr.fixed is not null and c.anilist_id = dr.fixed)
-        or (dr.fixed is null and c.rarity = dr.rarity and c.pool_idx = dr.idx)
-      left join lateral (
-        select inv.id, inv.dupe_level, inv.team_slot from stardust.inventory inv
-         where inv.user_id = p_user_id and inv.anilist_id = c.anilist_id
-         limit 1) i on true
-     order by dr.pos
-  loop
-    if v_d.anilist_id is null then
-      raise exception 'The catalogue has no % characters', v_d.drawn
-        using errcode = 'SDCAT',
-              hint = 'An admin must import the catalogue (stardust import-characters).';
-    end if;
-    o_team := o_team or v_d.owned_slot is not null;
-    v_k := array_position(v_chars, v_d.anilist_id);
-    if v_k is null then
-      v_chars := v_chars || v_d.anilist_id;
-      v_lvl := v_lvl || coalesce(v_d.owned_level::integer, -1);
-      v_k := cardinality(v_chars);
-    end if;
-    v_level := v_lvl[v_k] + 1;
-    if v_level > v_cap then
-      v_outcome := 'scrapped';
-      v_g := (p_cfg -> 'scrap_gems' ->> v_d.rarity)::bigint;
-      v_c := (p_cfg -> 'scrap_coins' ->> v_d.rarity)::bigint;
-      v_level := v_cap;
-    else
-      v_outcome := case when v_level = 0 then 'new' else 'dupe' end;
-      v_g := 0;
-      v_c := 0;
-    end if;
-    v_lvl[v_k] := v_level;
-    o_gems := o_gems + v_g;
-    o_coins := o_coins + v_c;
-    o_units := o_units || row(v_d.pos, v_d.anilist_id, v_d.name, v_d.rarity,
-                              coalesce(v_d.anilist_id = any(p_banner.rate_up_ids), false),
-                              v_outcome, v_level, v_g, v_c, v_d.series, v_d.image_url,
-                              v_d.owned_id, p_is_pity[v_d.pos])::stardust.pull_result;
-  end loop;
-
-  -- new units and raised dupe levels in one statement
-  with up as (
+      left join stardust.characters c on c.anilist_id = dr.aid
+      left join stardust.inventory i on i.user_id = p_user_id and i.anilist_id = c.anilist_id
+  ), outcome as (
+    select o.*, o.raw > (p_cfg ->> 'dupe_cap')::integer as scrapped,
+           least(o.raw, (p_cfg ->> 'dupe_cap')::integer) as level,
+           case when o.raw > (p_cfg ->> 'dupe_cap')::integer
+                then (p_cfg -> 'scrap_gems' ->> o.rarity)::bigint else 0 end as gems,
+           case when o.raw > (p_cfg ->> 'dupe_cap')::integer
+                then (p_cfg -> 'scrap_coins' ->> o.rarity)::bigint else 0 end as coins
+      from owned o
+  ), up as (
+    -- new units and raised dupe levels; a character only scrapped is left as it is
     insert into stardust.inventory as inv (user_id, anilist_id, dupe_level)
-    select p_user_id, x.aid, x.lvl
-      from unnest(v_chars, v_lvl) x(aid, lvl)
+    select p_user_id, o.anilist_id, max(o.level)
+      from outcome o where o.anilist_id is not null
+     group by o.anilist_id
     on conflict (user_id, anilist_id) do update
        set dupe_level = excluded.dupe_level, updated_at = now()
      where inv.dupe_level <> excluded.dupe_level
     returning inv.id, inv.anilist_id
-  )
-  select array_agg(up.id), array_agg(up.anilist_id) into v_new_ids, v_new_aids from up;
-  for i in 1 .. cardinality(o_units) loop
-    if o_units[i].inventory_id is null then
-      o_units[i].inventory_id := v_new_ids[array_position(v_new_aids, o_units[i].anilist_id)];
-    end if;
-  end loop;
-
-  if o_gems > 0 or o_coins > 0 then
+  ), units as (
+    select array_agg(row(o.pos, o.anilist_id, o.name, o.rarity,
+                         coalesce(o.anilist_id = any(p_banner.rate_up_ids), false),
+                         case when o.scrapped then 'scrapped' when o.level = 0 then 'new'
+                              else 'dupe' end,
+                         o.level, o.gems, o.coins, o.series, o.image_url,
+                         coalesce(o.owned_id, up.id), p_is_pity[o.pos]
+                        )::stardust.pull_result order by o.pos) as units,
+           sum(o.gems)::bigint as gems, sum(o.coins)::bigint as coins,
+           bool_or(o.team_slot is not null) as team,
+           min(o.drawn) filter (where o.anilist_id is null) as missing,
+           count(*) filter (where o.scrapped) as copies,
+           array_agg(o.anilist_id order by o.pos) filter (where o.scrapped) as scrapped_ids
+      from outcome o left join up on up.anilist_id = o.anilist_id
+  ), log as (
     insert into stardust.scrap_log (user_id, reason, request_id, copies, gems, coins,
                                     anilist_ids)
-    select p_user_id, 'auto_scrap', p_request_id, count(*), o_gems, o_coins,
-           array_agg(u.anilist_id order by u.position)
-      from unnest(o_units) u where u.outcome = 'scrapped';
+    select p_user_id, 'auto_scrap', p_request_id, u.copies, u.gems, u.coins, u.scrapped_ids
+      from units u where u.copies > 0 and u.missing is null
+  ), hist as (
+    insert into stardust.pulls (user_id, banner_id, source, request_id, units)
+    select p_user_id, p_banner.id, p_source, p_request_id, u.units
+      from units u where u.missing is null
+    returning id
+  )
+  select u.units, (select h.id from hist h), u.gems, u.coins, coalesce(u.team, false),
+         u.missing
+    into o_units, o_pull_id, o_gems, o_coins, o_team, v_missing
+    from units u;
+  if v_missing is not null then
+    raise exception 'The catalogue has no % characters', v_missing
+      using errcode = 'SDCAT',
+            hint = 'An admin must import the catalogue (stardust import-characters).';
   end if;
-
-  insert into stardust.pulls (user_id, banner_id, source, request_id, units)
-  values (p_user_id, p_banner.id, p_source, p_request_id, o_units)
-  returning id into o_pull_id;
 end
 $$;
 revoke all on function stardust._award(bigint, text, stardust.banners, text, jsonb, text[], boolean[], integer[], double precision[]) from public;

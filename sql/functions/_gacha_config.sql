@@ -3,22 +3,20 @@ returns jsonb
 language plpgsql stable
 set search_path = ''
 as $$
--- Every gacha tunable in one read (settings is a small table).
+-- The gacha's tunables in one read of their rows (settings is a small table), checking
+-- they are all there.
 declare
-  v_cfg jsonb;
-  v_key     text;
+  v_keys    constant text[] := array['pull_cost', 'pull_max', 'rate_ssr', 'rate_sr',
+                                     'pity_hard', 'ten_pull_guarantee', 'dupe_cap',
+                                     'scrap_gems', 'scrap_coins', 'starter_pulls',
+                                     'scrap_max_units'];
+  v_cfg     jsonb;
   v_missing text;
 begin
-  select jsonb_object_agg(s.key, s.value) into v_cfg from stardust.settings s;
-  foreach v_key in array array['pull_cost', 'pull_max', 'rate_ssr', 'rate_sr', 'pity_hard',
-                               'ten_pull_guarantee', 'dupe_cap', 'scrap_gems', 'scrap_coins',
-                               'starter_pulls', 'scrap_max_units'] loop
-    if not coalesce(v_cfg ? v_key, false) then
-      v_missing := v_key;
-      exit;
-    end if;
-  end loop;
-  if v_missing is not null then
+  select jsonb_object_agg(s.key, s.value) into v_cfg
+    from stardust.settings s where s.key = any(v_keys);
+  if not coalesce(v_cfg ?& v_keys, false) then
+    select k into v_missing from unnest(v_keys) k where not coalesce(v_cfg ? k, false) limit 1;
     raise exception 'Setting % is missing', v_missing
       using errcode = 'P0002', hint = 'Run stardust migrate; settings are seeded by migrations.';
   end if;
@@ -27,4 +25,4 @@ end
 $$;
 revoke all on function stardust._gacha_config() from public;
 comment on function stardust._gacha_config() is
-  'Internal: all settings as one JSON object, checking the gacha''s keys are present.';
+  'Internal: the gacha''s settings as one JSON object, checking they are all present.';

@@ -15,6 +15,10 @@ declare
   v_result jsonb;
   v_award  record;
   v_draw   record;
+  v_cost   bigint;
+  v_unit   stardust.pull_result;
+  v_ssr    integer := 0;
+  v_new    boolean := false;
 begin
   if p_count is null or p_count not between 1 and (v_cfg ->> 'pull_max')::integer then
     raise exception 'Pull count must be between 1 and %, got %', v_cfg ->> 'pull_max',
@@ -31,32 +35,43 @@ begin
   if p_banner_id is not null then
     v_banner := stardust._check_banner(p_banner_id);
   end if;
-  perform stardust._credit(p_user_id, -(v_cfg ->> 'pull_cost')::bigint * p_count, 0,
-                           'pull', p_request_id);
+  v_cost := (v_cfg ->> 'pull_cost')::bigint * p_count;
+  if v_user.gems < v_cost then
+    perform stardust._credit(p_user_id, -v_cost, 0, 'pull', p_request_id);  -- raises SDNSF
+  end if;
   v_draw := stardust._draw(p_count, v_user.pity_counter, v_cfg, v_banner);
   v_award := stardust._award(p_user_id, 'pull', v_banner, p_request_id, v_cfg, v_draw.o_rarities,
                              v_draw.o_is_pity, v_draw.o_fixed, v_draw.o_u);
-  perform stardust._credit(p_user_id, v_award.o_gems, v_award.o_coins, 'auto_scrap',
-                           p_request_id);
-  -- spark points belong to one limited banner: pulling on another resets them;
-  -- standard-pool pulls neither add nor reset
+  foreach v_unit in array v_award.o_units loop
+    v_ssr := v_ssr + (v_unit.rarity = 'SSR')::integer;
+    v_new := v_new or v_unit.outcome = 'new';
+  end loop;
+  -- one statement for the charge, the auto-scrap refund, pity and counters (the users row
+  -- carries 13 checks, evaluated once per statement); spark points belong to one limited
+  -- banner: pulling on another resets them; standard-pool pulls neither add nor reset
   update stardust.users u
-     set pity_counter = v_draw.o_pity,
+     set gems = u.gems - v_cost + v_award.o_gems,
+         coins = u.coins + v_award.o_coins,
+         pity_counter = v_draw.o_pity,
          banner_points = case when p_banner_id is null then u.banner_points
                               when u.points_banner_id = p_banner_id then u.banner_points + p_count
                               else p_count end,
          points_banner_id = coalesce(p_banner_id, u.points_banner_id),
          pulls_made = u.pulls_made + p_count,
-         ssr_pulled = u.ssr_pulled
-                      + (select count(*) from unnest(v_award.o_units) x where x.rarity = 'SSR')
+         ssr_pulled = u.ssr_pulled + v_ssr
    where u.user_id = p_user_id;
+  -- the charge and the refund are two ledger rows, written together
+  insert into stardust.ledger (user_id, gems_delta, coins_delta, reason, request_id)
+  select p_user_id, x.gems, x.coins, x.reason, p_request_id
+    from (values (1, -v_cost, 0::bigint, 'pull'),
+                 (2, v_award.o_gems, v_award.o_coins, 'auto_scrap')) x(n, gems, coins, reason)
+   where x.gems <> 0 or x.coins <> 0
+   order by x.n;
   -- measure only what this pull can have changed: the collection grows with a new unit,
   -- the team's power with a copy of a member
   perform stardust._achieve(p_user_id, array['pulls_made']
-    || case when exists (select 1 from unnest(v_award.o_units) x where x.rarity = 'SSR')
-            then array['ssr_pulled'] else '{}'::text[] end
-    || case when exists (select 1 from unnest(v_award.o_units) x where x.outcome = 'new')
-            then array['collection'] else '{}'::text[] end
+    || case when v_ssr > 0 then array['ssr_pulled'] else '{}'::text[] end
+    || case when v_new then array['collection'] else '{}'::text[] end
     || case when v_award.o_team then array['team_power'] else '{}'::text[] end,
     p_request_id);
   perform stardust._idem_put(p_user_id, p_request_id, 'pull', v_args,

@@ -199,6 +199,32 @@ async def test_dupe_cap_and_auto_scrap_refunds_exactly(conn):
     await assert_ledger_balanced(conn)
 
 
+async def test_one_pull_writes_its_charge_and_refund_as_two_ledger_rows(conn):
+    # one character in the pool: 11 copies reach the cap, then every copy is scrapped
+    await load_catalogue(conn, n_ssr=1, n_sr=1, n_r=1)
+    await conn.execute("select stardust.set_setting('rate_ssr', '0')")
+    await conn.execute("select stardust.set_setting('rate_sr', '0')")
+    await conn.execute("select stardust.set_setting('ten_pull_guarantee', 'false')")
+    await conn.execute("select stardust.grant(1, 20000)")
+    first = await pull(conn, 1, 10, rid="a")
+    assert [r["outcome"] for r in first] == ["new"] + ["dupe"] * 9
+    second = await pull(conn, 1, 10, rid="b")
+    assert [r["outcome"] for r in second] == ["dupe"] + ["scrapped"] * 9
+    assert [r["dupe_level"] for r in second] == [10] * 10
+    rows = await conn.fetch("select request_id, reason, gems_delta, coins_delta"
+                            " from stardust.ledger where request_id is not null order by id")
+    assert [tuple(r) for r in rows] == [("a", "pull", -10000, 0), ("b", "pull", -10000, 0),
+                                        ("b", "auto_scrap", 900, 45)]
+    log = await conn.fetchrow("select request_id, copies, gems, coins, anilist_ids"
+                              " from stardust.scrap_log where reason = 'auto_scrap'")
+    assert (log["request_id"], log["copies"], log["gems"], log["coins"]) == ("b", 9, 900, 45)
+    assert log["anilist_ids"] == [second[1]["anilist_id"]] * 9
+    user = await conn.fetchrow("select gems, coins, pity_counter, pulls_made"
+                               " from stardust.users where user_id = 1")
+    assert tuple(user) == (10000 + 900, 45, 20, 20)
+    await assert_ledger_balanced(conn)
+
+
 async def test_empty_catalogue_is_a_clear_error(conn):
     await conn.fetchrow("select * from stardust.get_user(1)")
     async with unchanged(conn):

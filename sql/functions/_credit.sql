@@ -8,8 +8,9 @@ returns stardust.users
 language plpgsql volatile
 set search_path = ''
 as $$
--- The one way gems and coins change: balance update and ledger row together, never below
--- zero. The caller holds the users row lock.
+-- How gems and coins change: balance update and ledger row together, never below zero. The
+-- caller holds the users row lock. (pull, the hot path, settles its charge and refund in its
+-- own single update with both ledger rows; tests check every balance against the ledger.)
 declare
   v_user stardust.users;
 begin

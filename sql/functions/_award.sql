@@ -42,7 +42,7 @@ begin
            (select max(p.pool_idx) + 1 from stardust.characters p where p.rarity = 'SR') as sr,
            (select max(p.pool_idx) + 1 from stardust.characters p where p.rarity = 'R') as r
   ), draws as (
-    select d.ord::integer as pos, d.rarity as drawn,
+    select d.ord::integer as pos, d.rarity as drawn, d.fixed,
            coalesce(d.fixed,
                     (select p.anilist_id from stardust.characters p
                       where p.rarity = d.rarity
@@ -53,7 +53,7 @@ begin
       from unnest(p_rarities, p_fixed, p_u) with ordinality d(rarity, fixed, u, ord)
      cross join sizes s
   ), owned as (
-    select dr.pos, dr.drawn, c.anilist_id, c.name, c.series, c.image_url, c.rarity,
+    select dr.pos, dr.drawn, dr.fixed, c.anilist_id, c.name, c.series, c.image_url, c.rarity,
            i.id as owned_id, i.team_slot,
            coalesce(i.dupe_level::integer, -1)
              + row_number() over (partition by c.anilist_id order by dr.pos)::integer as raw
@@ -88,7 +88,9 @@ begin
                         )::stardust.pull_result order by o.pos) as units,
            sum(o.gems)::bigint as gems, sum(o.coins)::bigint as coins,
            bool_or(o.team_slot is not null) as team,
-           min(o.drawn) filter (where o.anilist_id is null) as missing,
+           min(case when o.fixed is null then o.drawn || ' characters'
+                    else 'character ' || o.fixed end) filter (where o.anilist_id is null)
+             as missing,
            count(*) filter (where o.scrapped) as copies,
            array_agg(o.anilist_id order by o.pos) filter (where o.scrapped) as scrapped_ids
       from outcome o left join up on up.anilist_id = o.anilist_id
@@ -108,7 +110,7 @@ begin
     into o_units, o_pull_id, o_gems, o_coins, o_team, v_missing
     from units u;
   if v_missing is not null then
-    raise exception 'The catalogue has no % characters', v_missing
+    raise exception 'The catalogue has no %', v_missing
       using errcode = 'SDCAT',
             hint = 'An admin must import the catalogue (stardust import-characters).';
   end if;

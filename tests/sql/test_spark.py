@@ -93,3 +93,13 @@ async def test_spark_is_idempotent(sparkable):
     assert await points(conn) == 0
     with sqlstate("SDIDM"):
         await conn.fetch(SPARK, 1, bid, 1000, "s-1")
+
+
+async def test_rate_up_unit_gone_from_the_catalogue_is_a_clear_error(sparkable):
+    conn, bid = sparkable
+    await conn.execute("delete from stardust.inventory where anilist_id = 1005")
+    await conn.execute("delete from stardust.characters where anilist_id = 1005")
+    async with unchanged(conn):
+        with sqlstate("SDCAT") as err:
+            await conn.fetch(SPARK, 1, bid, 1005, "r1")
+    assert "character 1005" in err.value.message

@@ -329,7 +329,9 @@ async def run(url: str, seconds: float) -> None:
           f"synchronous_commit={settings['synchronous_commit']}, {os.cpu_count()} CPUs; "
           f"catalogue {N_SSR}/{N_SR}/{N_R}; {CLIENTS} clients; {seconds:g} s per run")
     rows = []
+    # each engine measure is taken next to its floor, as the database grows during the run
     e50, e99 = await latency(url, engine_pull10, 1, 2000)
+    f50, _ = await latency(url, floor_pull10, 6, 2000)
     b50, b99 = await latency(url, base.pull10, 2, 2000)
     rows.append(("10-pull latency p50 (ms)", e50, b50, b50 / e50, "<= 0.6"))
     rows.append(("10-pull latency p99 (ms)", e99, b99, b99 / e99, ""))
@@ -340,15 +342,14 @@ async def run(url: str, seconds: float) -> None:
     b = await throughput(url, base.pull10, users[50:50 + CLIENTS], seconds)
     rows.append((f"10-pulls/s, {CLIENTS} clients, distinct users", e, b, e / b,
                  ">= 1.7x baseline"))
-    e = await throughput(url, engine_pull10, [3], seconds)
+    hot = await throughput(url, engine_pull10, [3], seconds)
+    f = await throughput(url, floor_pull10, [7], seconds)
     b = await throughput(url, base.pull10, [4], seconds)
-    rows.append((f"10-pulls/s, {CLIENTS} clients, one hot user", e, b, e / b, ">= 1200"))
+    rows.append((f"10-pulls/s, {CLIENTS} clients, one hot user", hot, b, hot / b, ">= 1200"))
     ms = await mass_scrap_ms(url, 500)
     rows.append(("mass_scrap of 10,000 units (ms)", ms, None, None, "<= 20"))
-    f50, _ = await latency(url, floor_pull10, 6, 2000)
     rows.append(("floor: writes only, latency p50 (ms)", f50, None, None,
                  "(no rules, one statement)"))
-    f = await throughput(url, floor_pull10, [7], seconds)
     rows.append((f"floor: writes only, {CLIENTS} clients, one hot user", f, None, None, ""))
 
     print(f"\n{'measure':<44} {'stardust':>10} {'baseline':>10} {'ratio':>7}  target")
@@ -357,6 +358,9 @@ async def run(url: str, seconds: float) -> None:
         r = f"{ratio:6.2f}x" if ratio is not None else f"{'':>7}"
         print(f"{name:<44} {ours:10.2f} {t} {r}  {target}")
     print("\nratio: baseline/stardust for latency, stardust/baseline for throughput")
+    print(f"against the floor: the engine's p50 is {e50 / f50:.2f}x the floor's, its hot-user"
+          f" throughput {hot / f:.2f}x; a target below the floor is out of reach on this"
+          " machine")
 
 
 def main() -> None:

@@ -15,7 +15,6 @@ begin
     raise exception 'Invalid user id %', coalesce(p_user_id::text, 'NULL')
       using errcode = 'SDARG', hint = 'User ids are Discord snowflakes (positive integers).';
   end if;
-  perform pg_advisory_xact_lock(p_user_id);
   select * into v_user from stardust.users u where u.user_id = p_user_id for no key update;
   if found then
     return v_user;

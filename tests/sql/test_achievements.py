@@ -103,8 +103,8 @@ async def test_bounty_wins_unlock_bounty_and_ur_achievements(conn):
     board = await conn.fetch("select * from stardust.bounty_board(7)")
     await conn.execute("update stardust.bounty_slots set tier = 'UR', enemy_power = 1000"
                        " where board_id = $1 and slot = 1", board[0]["board_id"])
-    await conn.execute("update stardust.bounty_slots set enemy_power = 1000"
-                       " where board_id = $1 and slot = 2", board[0]["board_id"])
+    await conn.execute("update stardust.bounty_slots set tier = 'R', enemy_power = 1000"
+                       " where board_id = $1 and slot = 2", board[0]["board_id"])  # never UR
     await conn.fetchrow("select * from stardust.bounty_claim(1, 7, 2)")
     assert {"bounty_1"} <= await unlocked(conn) and "ur_takedown" not in await unlocked(conn)
     await conn.fetchrow("select * from stardust.bounty_claim(1, 7, 1)")

@@ -47,20 +47,23 @@ begin
     v_new := v_new or v_unit.outcome = 'new';
   end loop;
   -- one statement for the charge, the auto-scrap refund, pity and counters (the users row
-  -- carries 13 checks, evaluated once per statement); spark points belong to one limited
-  -- banner: pulling on another resets them; standard-pool pulls neither add nor reset
-  update stardust.users u
-     set gems = u.gems - v_cost + v_award.o_gems,
-         coins = u.coins + v_award.o_coins,
-         pity_counter = v_draw.o_pity,
-         banner_points = case when p_banner_id is null then u.banner_points
-                              when u.points_banner_id = p_banner_id then u.banner_points + p_count
-                              else p_count end,
-         points_banner_id = coalesce(p_banner_id, u.points_banner_id),
-         pulls_made = u.pulls_made + p_count,
-         ssr_pulled = u.ssr_pulled + v_ssr
-   where u.user_id = p_user_id;
-  -- the charge and the refund are two ledger rows, written together
+  -- carries 13 checks, evaluated once per statement) and both ledger rows; spark points
+  -- belong to one limited banner: pulling on another resets them; standard-pool pulls
+  -- neither add nor reset
+  with charge as (
+    update stardust.users u
+       set gems = u.gems - v_cost + v_award.o_gems,
+           coins = u.coins + v_award.o_coins,
+           pity_counter = v_draw.o_pity,
+           banner_points = case when p_banner_id is null then u.banner_points
+                                when u.points_banner_id = p_banner_id
+                                then u.banner_points + p_count
+                                else p_count end,
+           points_banner_id = coalesce(p_banner_id, u.points_banner_id),
+           pulls_made = u.pulls_made + p_count,
+           ssr_pulled = u.ssr_pulled + v_ssr
+     where u.user_id = p_user_id
+  )
   insert into stardust.ledger (user_id, gems_delta, coins_delta, reason, request_id)
   select p_user_id, x.gems, x.coins, x.reason, p_request_id
     from (values (1, -v_cost, 0::bigint, 'pull'),

@@ -1,6 +1,6 @@
 """Gacha benchmark: the PL/pgSQL engine against a client-side baseline, in one run.
 
-    .venv/bin/python bench/gacha.py [--durable] [--seconds 5] [--url postgresql://...]
+    .venv/bin/python bench/gacha.py [--durable] [--seconds 5] [--rounds 1] [--url postgresql://...]
 
 Starts a throwaway PostgreSQL (fsync off unless --durable; or uses --url, which must be an
 empty database), migrates it, loads a catalogue of 250 SSR / 1,250 SR / 10,000 R, then
@@ -304,7 +304,7 @@ async def mass_scrap_ms(url: str, user_id: int, rounds: int = 5) -> float:
         await conn.close()
 
 
-async def run(url: str, seconds: float) -> None:
+async def run(url: str, seconds: float, rounds: int = 1) -> None:
     conn = await asyncpg.connect(url)
     await conn.execute("select stardust.upsert_characters($1::jsonb)", json.dumps(catalogue()))
     users = list(range(1, 200))
@@ -327,40 +327,64 @@ async def run(url: str, seconds: float) -> None:
 
     print(f"PostgreSQL {settings['server_version']}, fsync={settings['fsync']}, "
           f"synchronous_commit={settings['synchronous_commit']}, {os.cpu_count()} CPUs; "
-          f"catalogue {N_SSR}/{N_SR}/{N_R}; {CLIENTS} clients; {seconds:g} s per run")
-    rows = []
-    # each engine measure is taken next to its floor, as the database grows during the run
-    e50, e99 = await latency(url, engine_pull10, 1, 2000)
-    f50, _ = await latency(url, floor_pull10, 6, 2000)
-    b50, b99 = await latency(url, base.pull10, 2, 2000)
-    rows.append(("10-pull latency p50 (ms)", e50, b50, b50 / e50, "<= 0.6"))
-    rows.append(("10-pull latency p99 (ms)", e99, b99, b99 / e99, ""))
-    s50, s99 = await server_time(url, 5, 2000)
-    rows.append(("10-pull server-side time p50 (ms)", s50, None, None, "(engine + commit)"))
-    rows.append(("10-pull server-side time p99 (ms)", s99, None, None, ""))
-    e = await throughput(url, engine_pull10, users[10:10 + CLIENTS], seconds)
-    b = await throughput(url, base.pull10, users[50:50 + CLIENTS], seconds)
-    rows.append((f"10-pulls/s, {CLIENTS} clients, distinct users", e, b, e / b,
-                 ">= 1.7x baseline"))
-    hot = await throughput(url, engine_pull10, [3], seconds)
-    f = await throughput(url, floor_pull10, [7], seconds)
-    b = await throughput(url, base.pull10, [4], seconds)
-    rows.append((f"10-pulls/s, {CLIENTS} clients, one hot user", hot, b, hot / b, ">= 1200"))
-    ms = await mass_scrap_ms(url, 500)
-    rows.append(("mass_scrap of 10,000 units (ms)", ms, None, None, "<= 20"))
-    rows.append(("floor: writes only, latency p50 (ms)", f50, None, None,
-                 "(no rules, one statement)"))
-    rows.append((f"floor: writes only, {CLIENTS} clients, one hot user", f, None, None, ""))
+          f"catalogue {N_SSR}/{N_SR}/{N_R}; {CLIENTS} clients; {seconds:g} s per run"
+          + (f"; median of {rounds} rounds (min-max after it)" if rounds > 1 else ""))
+    results = [await measure(url, base, users, seconds) for _ in range(rounds)]
+    rows = [  # name, key, baseline key, latency (ratio inverted), target
+        ("10-pull latency p50 (ms)", "e50", "b50", True, "<= 0.6"),
+        ("10-pull latency p99 (ms)", "e99", "b99", True, ""),
+        ("10-pull server-side time p50 (ms)", "s50", None, True, "(engine + commit)"),
+        ("10-pull server-side time p99 (ms)", "s99", None, True, ""),
+        (f"10-pulls/s, {CLIENTS} clients, distinct users", "dist", "bdist", False,
+         ">= 1.7x baseline"),
+        (f"10-pulls/s, {CLIENTS} clients, one hot user", "hot", "bhot", False, ">= 1200"),
+        ("mass_scrap of 10,000 units (ms)", "scrap", None, True, "<= 20"),
+        ("floor: writes only, latency p50 (ms)", "f50", None, True,
+         "(no rules, one statement)"),
+        (f"floor: writes only, {CLIENTS} clients, one hot user", "fhot", None, False, ""),
+    ]
 
-    print(f"\n{'measure':<44} {'stardust':>10} {'baseline':>10} {'ratio':>7}  target")
-    for name, ours, theirs, ratio, target in rows:
+    def med(key: str) -> float:
+        return statistics.median(r[key] for r in results)
+
+    def spread(key: str) -> str:
+        if rounds == 1:
+            return ""
+        return f"{min(r[key] for r in results):.2f}-{max(r[key] for r in results):.2f}"
+
+    print(f"\n{'measure':<44} {'stardust':>10} {'baseline':>10} {'ratio':>7}  {'target':<26}"
+          + ("range of stardust" if rounds > 1 else ""))
+    for name, key, bkey, lower_is_better, target in rows:
+        ours = med(key)
+        theirs = med(bkey) if bkey else None
         t = f"{theirs:10.2f}" if theirs is not None else f"{'-':>10}"
-        r = f"{ratio:6.2f}x" if ratio is not None else f"{'':>7}"
-        print(f"{name:<44} {ours:10.2f} {t} {r}  {target}")
+        if theirs is None:
+            r = f"{'':>7}"
+        else:
+            r = f"{(theirs / ours if lower_is_better else ours / theirs):6.2f}x"
+        print(f"{name:<44} {ours:10.2f} {t} {r}  {target:<26}{spread(key)}".rstrip())
     print("\nratio: baseline/stardust for latency, stardust/baseline for throughput")
-    print(f"against the floor: the engine's p50 is {e50 / f50:.2f}x the floor's, its hot-user"
-          f" throughput {hot / f:.2f}x; a target below the floor is out of reach on this"
-          " machine")
+    print(f"against the floor: the engine's p50 is {med('e50') / med('f50'):.2f}x the floor's,"
+          f" its hot-user throughput {med('hot') / med('fhot'):.2f}x; a target below the"
+          " floor is out of reach on this machine")
+
+
+async def measure(url: str, base: Baseline, users: list[int], seconds: float
+                  ) -> dict[str, float]:
+    """One round of every measure. Each engine measure is taken next to its floor and its
+    baseline, as the database grows during the run."""
+    m: dict[str, float] = {}
+    m["e50"], m["e99"] = await latency(url, engine_pull10, 1, 2000)
+    m["f50"], _ = await latency(url, floor_pull10, 6, 2000)
+    m["b50"], m["b99"] = await latency(url, base.pull10, 2, 2000)
+    m["s50"], m["s99"] = await server_time(url, 5, 2000)
+    m["dist"] = await throughput(url, engine_pull10, users[10:10 + CLIENTS], seconds)
+    m["bdist"] = await throughput(url, base.pull10, users[50:50 + CLIENTS], seconds)
+    m["hot"] = await throughput(url, engine_pull10, [3], seconds)
+    m["fhot"] = await throughput(url, floor_pull10, [7], seconds)
+    m["bhot"] = await throughput(url, base.pull10, [4], seconds)
+    m["scrap"] = await mass_scrap_ms(url, 500)
+    return m
 
 
 def main() -> None:
@@ -369,16 +393,22 @@ def main() -> None:
     ap.add_argument("--durable", action="store_true",
                     help="throwaway cluster with fsync and synchronous_commit on")
     ap.add_argument("--seconds", type=float, default=5.0)
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="repeat every measure and print the median (this machine varies by"
+                         " +-15 %% from run to run)")
     args = ap.parse_args()
+    if args.rounds < 1:
+        ap.error("--rounds must be at least 1")
     if args.url:
         migrate.migrate(args.url)
-        asyncio.run(run(args.url, args.seconds))
+        asyncio.run(run(args.url, args.seconds, args.rounds))
         return
     with throwaway("stardust-bench-", fast=not args.durable) as cluster:
         cluster.ensure_database("bench")
         url = cluster.url("bench")
         migrate.migrate(url)
-        asyncio.run(run(url, args.seconds))
+        asyncio.run(run(url, args.seconds, args.rounds))
+
 
 if __name__ == "__main__":
     main()

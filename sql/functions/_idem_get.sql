@@ -16,6 +16,10 @@ begin
   if p_request_id is null then
     return null;
   end if;
+  if length(p_request_id) not between 1 and 100 then      -- refused before any work
+    raise exception 'Request id must be 1-100 characters' using errcode = 'SDARG',
+      hint = 'Pass the Discord interaction id.';
+  end if;
   select * into v_req from stardust.requests r
    where r.user_id = p_user_id and r.request_id = p_request_id;
   if not found then
@@ -33,4 +37,5 @@ $$;
 revoke all on function stardust._idem_get(bigint, text, text, jsonb) from public;
 comment on function stardust._idem_get(bigint, text, text, jsonb) is
   'Internal idempotency: the first result stored for (user, request id), null when new; '
-  'SDIDM when the id was used with another function or arguments.';
+  'SDIDM when the id was used with another function or arguments, SDARG when it is not '
+  '1-100 characters.';

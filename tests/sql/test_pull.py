@@ -256,3 +256,22 @@ async def test_result_matches_history_and_json_columns(gacha):
     rows = await pull(gacha, 1, 10, rid="x")
     stored = await gacha.fetchval("select to_jsonb(units) from stardust.pulls")
     assert [u["anilist_id"] for u in json.loads(stored)] == [r["anilist_id"] for r in rows]
+
+
+async def test_a_request_id_must_be_1_to_100_characters_and_is_refused_first(gacha):
+    await gacha.execute("select stardust.grant(1, 100000)")
+    for rid in ("", "x" * 101):
+        async with unchanged(gacha):
+            with sqlstate("SDARG") as err:
+                await pull(gacha, 1, 10, rid=rid)
+            assert "1-100" in err.value.message
+            with sqlstate("SDARG"):
+                await gacha.fetchrow("select * from stardust.checkin(1, $1)", rid)
+    assert len(await pull(gacha, 1, 10, rid="x" * 100)) == 10
+    # checked before anything else: a poor player with a bad id hears about the id
+    await gacha.fetchrow("select * from stardust.get_user(2)")
+    await gacha.execute("select stardust.grant(2, -5000)")
+    with sqlstate("SDARG"):
+        await pull(gacha, 2, 10, rid="x" * 101)
+    with sqlstate("SDNSF"):
+        await pull(gacha, 2, 10, rid="x" * 100)

@@ -13,23 +13,15 @@ set enable_seqscan = off
 as $$
 -- Unlock (once) every achievement of these conditions whose threshold the user has reached,
 -- paying its reward (one ledger row in all); returns the names unlocked now. Called by the
--- functions that change the state a condition measures, under the user's lock. A probe
--- first: when every achievement of these conditions is unlocked (a veteran's usual case)
--- that is all. Then a read: only the conditions with an achievement still locked are
--- measured (team power and collection size are computed only then). The write runs only
--- when something is reached.
+-- functions that change the state a condition measures, under the user's lock. A read
+-- first: only the conditions with an achievement still locked are measured (team power and
+-- collection size are computed only then); the write runs only when something is reached,
+-- so the usual call, which unlocks nothing, is one read-only statement.
 declare
   v_keys    text[];
   v_names   text[];
   v_rewards jsonb;
 begin
-  -- the usual call finds every achievement of these conditions unlocked: one small probe
-  if not exists (select 1 from stardust.achievements a
-                  where a.condition = any(p_conditions)
-                    and not exists (select 1 from stardust.user_achievements ua
-                                     where ua.user_id = p_user_id and ua.key = a.key)) then
-    return '{}'::text[];
-  end if;
   with pending as (
     select a.key, a.condition, a.threshold from stardust.achievements a
      where a.condition = any(p_conditions)

@@ -35,6 +35,7 @@ as $$
 -- history row. A draw the catalogue cannot resolve writes nothing for it and raises SDCAT
 -- afterwards, which rolls the whole statement back.
 declare
+  v_cap     integer := (p_cfg ->> 'dupe_cap')::integer;
   v_missing text;
 begin
   with sizes as (
@@ -61,11 +62,11 @@ begin
       left join stardust.characters c on c.anilist_id = dr.aid
       left join stardust.inventory i on i.user_id = p_user_id and i.anilist_id = c.anilist_id
   ), outcome as (
-    select o.*, o.raw > (p_cfg ->> 'dupe_cap')::integer as scrapped,
-           least(o.raw, (p_cfg ->> 'dupe_cap')::integer) as level,
-           case when o.raw > (p_cfg ->> 'dupe_cap')::integer
+    select o.*, o.raw > v_cap as scrapped,
+           least(o.raw, v_cap) as level,
+           case when o.raw > v_cap
                 then (p_cfg -> 'scrap_gems' ->> o.rarity)::bigint else 0 end as gems,
-           case when o.raw > (p_cfg ->> 'dupe_cap')::integer
+           case when o.raw > v_cap
                 then (p_cfg -> 'scrap_coins' ->> o.rarity)::bigint else 0 end as coins
       from owned o
   ), up as (

@@ -12,10 +12,8 @@ begin
   if p_request_id is null then
     return;
   end if;
-  if length(p_request_id) not between 1 and 100 then
-    raise exception 'Request id must be 1-100 characters' using errcode = 'SDARG',
-      hint = 'Pass the Discord interaction id.';
-  end if;
+  -- the id's length was checked by _idem_get, which every caller runs first (and the
+  -- table's check constraint stands behind it)
   insert into stardust.requests (user_id, request_id, fn, args, result)
   values (p_user_id, p_request_id, p_fn, p_args, coalesce(p_result, 'null'::jsonb));
 end

@@ -19,8 +19,12 @@ async def funcs(tx):
 
 
 async def test_every_function_pins_search_path(funcs):
-    bad = [f["sig"] for f in funcs if 'search_path=""' not in (f["proconfig"] or [])]
-    assert not bad, f"search_path not pinned to '': {bad}"
+    # pg_temp LAST: a path that omits it searches the caller's temporary schema FIRST for
+    # tables and types (DESIGN.md; PostgreSQL's "Writing SECURITY DEFINER Functions Safely")
+    bad = [f["sig"] for f in funcs
+           if [c for c in (f["proconfig"] or []) if c.startswith("search_path=")]
+           != ["search_path=pg_catalog, pg_temp"]]
+    assert not bad, f"search_path not pinned to 'pg_catalog, pg_temp': {bad}"
 
 
 async def test_every_function_has_a_comment(funcs):
@@ -78,7 +82,7 @@ async def test_plpgsql_check_reports_nothing(conn):
                        " create extension plpgsql_check schema plpgsql_check_ext")
     # a deliberately broken function proves the checker is live in this database
     await conn.execute("""create function stardust.zz_broken() returns int language plpgsql
-                          set search_path = '' as $$ begin return stardust.nope.x; end $$""")
+                          set search_path = pg_catalog, pg_temp as $$ begin return stardust.nope.x; end $$""")
     funcs = await conn.fetch(FUNCS + " and l.lanname = 'plpgsql'")
     triggers = dict(await conn.fetch(
         "select t.tgfoid, t.tgrelid from pg_trigger t"

@@ -101,7 +101,8 @@ def test_check_reports_hot_fixes_and_broken_files(empty_url, tmp_path):
     # someone hot-fixes a function in the SQL editor
     q(empty_url, "create or replace function stardust.unit_power(p_true_power integer,"
                  " p_dupe_level integer, p_bond_level integer, p_team_level integer)"
-                 " returns bigint language sql immutable set search_path = ''"
+                 " returns bigint language sql immutable"
+                 " set search_path = pg_catalog, pg_temp"
                  " as 'select 1::bigint'")
     q(empty_url, "grant execute on function stardust._setting(text) to public")
     drift = subprocess.run(cli, env=env, capture_output=True, text=True)

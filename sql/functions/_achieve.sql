@@ -4,7 +4,7 @@ create or replace function stardust._achieve(
   p_request_id text default null)
 returns text[]
 language plpgsql volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 -- planning the statement below costs more than running it (0.03 ms): plan it once per
 -- session; and the collection count is a probe of the user's units, never a scan of the
 -- inventory, whatever a plan made while it was small would guess (see _award)

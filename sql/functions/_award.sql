@@ -14,7 +14,7 @@ create or replace function stardust._award(
   out o_coins   bigint,
   out o_team    boolean)
 language plpgsql volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 -- The statement is index probes per draw whatever the parameters: left to choose, plpgsql
 -- re-plans it on every call, which costs more than running it. And a generic plan made while
 -- the inventory is still small would scan it sequentially for every draw and keep doing so

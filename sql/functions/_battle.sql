@@ -6,7 +6,7 @@ create or replace function stardust._battle(
   p_options  jsonb default '{}')
 returns jsonb
 language plpgsql immutable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- The battle engine (SKILLS.md). Pure: the result depends only on the arguments (skill
 -- definitions included), so a stored battle replays bit for bit. Every random decision is

@@ -5,7 +5,7 @@ create or replace function stardust._battle_anchored(
   p_unit  integer)
 returns boolean
 language sql immutable parallel safe
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
   -- does this unit carry an Anchor that has not been suppressed?
   select exists (select 1 from unnest(p_units, p_kinds, p_on) x(unit, kind, on_)

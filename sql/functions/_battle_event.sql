@@ -8,7 +8,7 @@ create or replace function stardust._battle_event(
   p_roll   double precision)
 returns jsonb
 language sql immutable parallel safe
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
   select jsonb_strip_nulls(jsonb_build_object('phase', p_phase, 'side', p_side, 'slot', p_slot,
                                               'unit', p_unit, 'skill', p_skill,

@@ -1,7 +1,7 @@
 create or replace function stardust._battle_rng(p_seed bigint, p_draw integer)
 returns double precision
 language sql immutable strict parallel safe
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
   -- the p_draw-th number in [0, 1) of the battle seeded p_seed: 52 bits of md5(seed:draw),
   -- the same on every server and every version (md5 never changes)

@@ -1,7 +1,7 @@
 create or replace function stardust._bond_level(p_exp bigint, p_cap integer)
 returns integer
 language sql immutable strict parallel safe
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
   -- level L needs 50 + 50 (L - 1) EXP to reach L + 1, i.e. 25 L (L - 1) in all from level 1
   select least(p_cap, max(l))::integer

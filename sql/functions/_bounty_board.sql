@@ -1,7 +1,7 @@
 create or replace function stardust._bounty_board(p_guild_id bigint)
 returns bigint
 language plpgsql volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- The guild's current board, made by the first caller after the last one expired: under
 -- the guild row's lock, checked again, so concurrent readers produce one board. Boards are

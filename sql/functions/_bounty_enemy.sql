@@ -5,7 +5,7 @@ create or replace function stardust._bounty_enemy(
   p_power bigint)
 returns jsonb
 language sql immutable parallel safe
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
   -- a bounty fights as a band of five sharing the slot's power (the remainder with the
   -- first): single-target effects (Kamikaze, Ox, the Onyx Moon) take a fifth, as they take

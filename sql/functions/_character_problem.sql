@@ -1,7 +1,7 @@
 create or replace function stardust._character_problem(p_elem jsonb)
 returns text
 language plpgsql immutable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- Why one element of upsert_characters' input is unusable, or null when it is fine.
 declare

@@ -1,7 +1,7 @@
 create or replace function stardust._characters_renumber()
 returns trigger
 language plpgsql volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- Keeps characters.pool_idx dense (0..n-1 per rarity) after any insert, delete or rarity
 -- change, so that a uniform pick is "random index, one index lookup". Touches only rows

@@ -1,7 +1,7 @@
 create or replace function stardust._check_banner(p_banner_id integer)
 returns stardust.banners
 language plpgsql stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- The banner, if it exists and is running now (starts_at <= now() < ends_at); else SDBNR.
 declare

@@ -1,7 +1,7 @@
 create or replace function stardust._check_rewards(p_rewards jsonb)
 returns jsonb
 language plpgsql stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- Validates a rewards object {"gems": n, "coins": n, "items": {"item": qty}} and returns it
 -- normalised (zero amounts dropped); SDARG with the first problem otherwise.

@@ -2,7 +2,7 @@ create or replace function stardust._claim_tasks(p_user_id bigint, p_tasks text[
                                                  p_request_id text)
 returns jsonb
 language plpgsql volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- Pay the given tasks if done and not yet claimed today (caller holds the user lock);
 -- returns [{"task", "gems"}] of those paid, with one ledger row in all.

@@ -6,7 +6,7 @@ create or replace function stardust._credit(
   p_request_id text default null)
 returns stardust.users
 language plpgsql volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- How gems and coins change: balance update and ledger row together, never below zero. The
 -- caller holds the users row lock. (pull, the hot path, settles its charge and refund in its

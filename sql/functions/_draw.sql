@@ -9,7 +9,7 @@ create or replace function stardust._draw(
   out o_u        double precision[],
   out o_pity     integer)
 language plpgsql volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- Every random decision of a pull, in order, from the session's random() (setseed makes
 -- it reproducible), never inline in a WHERE clause:

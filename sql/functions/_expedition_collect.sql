@@ -3,7 +3,7 @@ create or replace function stardust._expedition_collect(p_user_id bigint, p_requ
 returns table (gems bigint, xp bigint, hours numeric, team_level integer, level_ups integer,
                stopped boolean)
 language plpgsql volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- claim (p_stop false: at least expedition_min_claim_seconds after the last one) or stop
 -- (any time): pay the gems accrued since the last claim, add the team XP, restart the clock

@@ -9,7 +9,7 @@ create or replace function stardust._expedition_yield(
   out o_gems     bigint,
   out o_xp       bigint)
 language plpgsql stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- What an expedition has earned between two moments. The deployed units' total power P
 -- gives pulls per day: P < 20k: P/20,000 x 10; P < 60k: 10 + (P - 20,000)/4,000; else

@@ -9,7 +9,7 @@ create or replace function stardust._fight(
   p_seed        bigint default null)
 returns stardust.battles
 language plpgsql volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- The one way a battle is fought and recorded, whatever its kind: a fresh seed, the skill
 -- definitions and options of the moment (stored, so replays are exact), the engine, a row.

@@ -1,7 +1,7 @@
 create or replace function stardust._fighting_team(p_user_id bigint)
 returns jsonb
 language plpgsql stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- The player's own team as battle units (_team_units); SDTEM when it is empty.
 declare

@@ -1,7 +1,7 @@
 create or replace function stardust._gacha_config()
 returns jsonb
 language plpgsql stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- The gacha's tunables in one read of their rows (settings is a small table), checking
 -- they are all there.

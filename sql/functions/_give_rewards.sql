@@ -2,7 +2,7 @@ create or replace function stardust._give_rewards(p_user_id bigint, p_rewards js
                                                   p_reason text, p_request_id text)
 returns void
 language plpgsql volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- Pays a (checked) rewards object: one ledger row for gems and coins, items added. The
 -- caller holds the user lock.

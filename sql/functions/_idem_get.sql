@@ -5,7 +5,7 @@ create or replace function stardust._idem_get(
   p_args       jsonb)
 returns jsonb
 language plpgsql stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- The stored result of an earlier call with this (user, request id), or null. A request id
 -- reused for another function or other arguments raises SDIDM. Caller holds the user lock,

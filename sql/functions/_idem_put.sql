@@ -6,7 +6,7 @@ create or replace function stardust._idem_put(
   p_result     jsonb)
 returns void
 language plpgsql volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
   if p_request_id is null then

@@ -7,7 +7,7 @@ create or replace function stardust._keys_now(
   out o_keys     integer,
   out o_regen_at timestamptz)
 language sql immutable parallel safe
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
   -- keys regenerate one per full period since keys_regen_at, up to p_max; the clock moves
   -- on by the periods used (at the cap it stops mattering: spending from the cap restarts it)

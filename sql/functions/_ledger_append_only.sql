@@ -1,7 +1,7 @@
 create or replace function stardust._ledger_append_only()
 returns trigger
 language plpgsql volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
   raise exception 'The ledger is append-only (% refused)', tg_op

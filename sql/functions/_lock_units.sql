@@ -1,7 +1,7 @@
 create or replace function stardust._lock_units(p_user_id bigint, p_ids bigint[])
 returns void
 language plpgsql volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- Locks the given inventory rows in ascending id order (after the caller's users lock) and
 -- raises SDARG for a missing id, SDOWN for the first one that does not exist or is not

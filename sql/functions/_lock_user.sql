@@ -1,7 +1,7 @@
 create or replace function stardust._lock_user(p_user_id bigint)
 returns stardust.users
 language plpgsql volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- Creates the user on first sight (with the signup grant), then locks the row: the first
 -- lock of every mutating function (lock order: users, guild rows, inventory by id).

@@ -1,7 +1,7 @@
 create or replace function stardust._npc_team(p_difficulty text, p_seed bigint)
 returns jsonb
 language plpgsql stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- The NPC team of a difficulty (SKILLS.md), drawn from the catalogue with the battle's own
 -- generator (draws 1,000,000+, apart from the battle's): easy 5 R, normal 3 R + 2 SR, hard

@@ -10,7 +10,7 @@ create or replace function stardust._pay_scrap(
   p_coins       bigint)
 returns void
 language plpgsql volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- Units just deleted by scrap/mass_scrap: one scrap_log row for the operation, one ledger
 -- row for the refund. Nothing when nothing was scrapped.

@@ -1,7 +1,7 @@
 create or replace function stardust._preset_name(p_name text)
 returns text
 language plpgsql immutable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
   if p_name is null or length(btrim(p_name)) not between 1 and 15 then

@@ -1,7 +1,7 @@
 create or replace function stardust._raid_boss(p_raid stardust.raids, p_team jsonb)
 returns jsonb
 language sql immutable parallel safe
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
   -- the boss fights as five units mirroring the attacking team's average unit power, so the
   -- skills that copy or swap an enemy's power (Sheep, Monkey) stay fair; it has no skills

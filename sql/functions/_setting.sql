@@ -1,7 +1,7 @@
 create or replace function stardust._setting(p_key text)
 returns jsonb
 language plpgsql stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_value jsonb;

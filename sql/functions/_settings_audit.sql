@@ -1,7 +1,7 @@
 create or replace function stardust._settings_audit()
 returns trigger
 language plpgsql volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
   insert into stardust.settings_history (key, old_value, new_value, changed_by)

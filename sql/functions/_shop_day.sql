@@ -1,7 +1,7 @@
 create or replace function stardust._shop_day(p_day date)
 returns void
 language plpgsql volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- The day's listing (2 SSR, 3 SR, 5 R, distinct), made once: the first caller of the day
 -- takes an advisory lock for that day, checks again, and draws it.

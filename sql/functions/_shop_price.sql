@@ -1,7 +1,7 @@
 create or replace function stardust._shop_price(p_rarity text, p_team_level integer)
 returns bigint
 language sql stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
   select floor((stardust._setting('shop_prices') ->> p_rarity)::numeric
                * case when p_team_level >= (stardust._setting('shop_discount_level'))::integer

@@ -1,7 +1,7 @@
 create or replace function stardust._squash(p_raw numeric, p_soft numeric, p_hard numeric)
 returns numeric
 language sql immutable strict parallel safe
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
   -- raw up to soft unchanged; above it, approaches hard asymptotically (DESIGN.md
   -- "Catalogue"). 1 - 1/(1 + r) with r = (raw - soft)/(1.2 (hard - soft)) is written as the

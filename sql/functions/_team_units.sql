@@ -1,7 +1,7 @@
 create or replace function stardust._team_units(p_user_id bigint)
 returns jsonb
 language sql stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
   -- the user's team as battle units, by slot, each at its unit_power
   select coalesce(jsonb_agg(jsonb_build_object(

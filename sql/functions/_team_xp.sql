@@ -1,7 +1,7 @@
 create or replace function stardust._team_xp(p_user_id bigint, p_xp bigint,
                                              out o_level integer, out o_level_ups integer)
 language plpgsql volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- Add team XP (users.team_xp is the total); level L -> L + 1 needs L^2 x 100 XP, so level L
 -- is reached at 100 (L - 1) L (2L - 1) / 6 in all. Each level adds 1 % to every unit's power.

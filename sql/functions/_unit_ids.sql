@@ -1,7 +1,7 @@
 create or replace function stardust._unit_ids(p_ids bigint[], p_max integer)
 returns bigint[]
 language plpgsql immutable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- Validates a list of inventory ids from a caller (1..p_max ids, no nulls) and returns them
 -- distinct and sorted.

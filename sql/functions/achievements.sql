@@ -2,7 +2,7 @@ create or replace function stardust.achievements(p_user_id bigint)
 returns table (key text, name text, description text, condition text, threshold bigint,
                progress bigint, reward jsonb, unlocked_at timestamptz)
 language sql stable security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
   with u as (
     select coalesce(max(x.pulls_made), 0) as pulls_made,

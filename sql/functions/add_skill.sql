@@ -8,7 +8,7 @@ create or replace function stardust.add_skill(
   p_stacks      boolean default true)
 returns stardust.skills
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- Admins add battle skills of the parametrised kinds; the others (zodiac, onyx moon, ...)
 -- are one of a kind and come with the game.

@@ -3,7 +3,7 @@ returns table (line integer, kind text, side text, slot integer, name text, rari
                base_power numeric, multiplier numeric, flat numeric, variance numeric,
                final_power numeric, skill text, detail text)
 language plpgsql stable security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- Why a battle ended as it did: every unit with its numbers (final = (base x multiplier +
 -- flat) x variance, before post-phase copies and swaps), then every skill event in order,

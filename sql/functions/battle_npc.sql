@@ -5,7 +5,7 @@ create or replace function stardust.battle_npc(
 returns table (battle_id bigint, outcome text, team_power bigint, enemy_power bigint,
                difficulty text, details jsonb)
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_args   jsonb := jsonb_build_object('difficulty', p_difficulty);

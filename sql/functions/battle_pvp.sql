@@ -5,7 +5,7 @@ create or replace function stardust.battle_pvp(
 returns table (battle_id bigint, outcome text, team_power bigint, enemy_power bigint,
                details jsonb)
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- The opponent's team is read, not locked: a PvP battle changes nothing of theirs.
 declare

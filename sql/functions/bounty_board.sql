@@ -2,7 +2,7 @@ create or replace function stardust.bounty_board(p_guild_id bigint, p_user_id bi
 returns table (slot integer, tier text, enemy_power bigint, expires_at timestamptz,
                cleared boolean, board_id bigint)
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- volatile: the first read after expiry makes the new board
 declare

@@ -7,7 +7,7 @@ returns table (outcome text, team_power bigint, enemy_power bigint, gems bigint,
                coins bigint, items jsonb, keys_left integer, battle_id bigint,
                details jsonb)
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- Lock order: the user, then the guild (only when a new board must be made).
 declare

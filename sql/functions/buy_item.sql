@@ -5,7 +5,7 @@ create or replace function stardust.buy_item(
   p_request_id text default null)
 returns table (item text, qty integer, coins_spent bigint, held integer, coins_left bigint)
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_args   jsonb := jsonb_build_object('item', p_item, 'qty', p_qty);

@@ -1,7 +1,7 @@
 create or replace function stardust.checkin(p_user_id bigint, p_request_id text default null)
 returns table (gems bigint, streak integer, next_reset timestamptz, achievements text[])
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- Once per UTC day; the streak grows on consecutive days and starts again after a gap.
 declare

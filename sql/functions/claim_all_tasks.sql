@@ -2,7 +2,7 @@ create or replace function stardust.claim_all_tasks(p_user_id bigint,
                                                     p_request_id text default null)
 returns table (task text, gems bigint)
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_result jsonb;

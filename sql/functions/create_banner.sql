@@ -7,7 +7,7 @@ create or replace function stardust.create_banner(
   p_spark_cost     integer default 300)
 returns stardust.banners
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_missing integer;

@@ -5,7 +5,7 @@ create or replace function stardust.create_gift_code(
   p_expires_at  timestamptz default null)
 returns stardust.gift_codes
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_code text := upper(btrim(p_code));

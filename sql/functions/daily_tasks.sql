@@ -1,7 +1,7 @@
 create or replace function stardust.daily_tasks(p_user_id bigint)
 returns table (task text, description text, gems bigint, done boolean, claimed boolean)
 language sql stable security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
   -- an NPC task is done by a WIN at that difficulty this UTC day; pvp by any PvP battle
   with today as (

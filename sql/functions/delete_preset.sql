@@ -1,7 +1,7 @@
 create or replace function stardust.delete_preset(p_user_id bigint, p_name text)
 returns integer
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_name text := stardust._preset_name(p_name);

@@ -1,7 +1,7 @@
 create or replace function stardust.end_raid(p_raid_id bigint, p_force boolean default false)
 returns table (user_id bigint, damage bigint, gems bigint, coins bigint, killing_blow boolean)
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- Pays a raid's attackers once: gems and coins of the pool in proportion to the damage each
 -- dealt out of the boss's HP (a boss left alive pays the part that was dealt), plus the

@@ -5,7 +5,7 @@ create or replace function stardust.expedition_start(
 returns table (slot integer, inventory_id bigint, name text, rarity text, power bigint,
                gems_per_hour numeric)
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_ids    bigint[];

@@ -3,7 +3,7 @@ returns table (started_at timestamptz, last_claim_at timestamptz, units text[], 
                gems_per_hour numeric, multiplier numeric, hours numeric, accrued_gems bigint,
                accrued_xp bigint, next_claim_at timestamptz)
 language plpgsql stable security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_exp stardust.expeditions;

@@ -3,7 +3,7 @@ create or replace function stardust.expedition_stop(p_user_id bigint,
 returns table (gems bigint, xp bigint, hours numeric, team_level integer, level_ups integer,
                stopped boolean)
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
   return query select * from stardust._expedition_collect(p_user_id, p_request_id, true);

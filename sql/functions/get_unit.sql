@@ -4,7 +4,7 @@ returns table (inventory_id bigint, anilist_id integer, name text, series text, 
                obtained_at timestamptz, image_url text, in_team boolean,
                on_expedition boolean, skills text[])
 language plpgsql stable security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
   return query

@@ -1,7 +1,7 @@
 create or replace function stardust.get_user(p_user_id bigint)
 returns stardust.users
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_user stardust.users;

@@ -7,7 +7,7 @@ create or replace function stardust.gift_bond(
 returns table (inventory_id bigint, bond_level integer, bond_exp integer,
                next_level_exp integer, items_used integer, items_left integer, power bigint)
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- Gift bond items to a unit: each gives its bond EXP; level L -> L + 1 costs 50 + 50(L - 1);
 -- the level stops at bond_cap and the items that would go past it are not used.

@@ -6,7 +6,7 @@ create or replace function stardust.grant(
   p_request_id text default null)
 returns stardust.users
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_user stardust.users;

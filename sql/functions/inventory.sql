@@ -9,7 +9,7 @@ returns table (inventory_id bigint, anilist_id integer, name text, series text, 
                obtained_at timestamptz, image_url text, in_team boolean,
                on_expedition boolean, total bigint)
 language plpgsql stable security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
   if p_user_id is null or p_user_id <= 0 then

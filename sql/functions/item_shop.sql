@@ -1,7 +1,7 @@
 create or replace function stardust.item_shop()
 returns table (item text, name text, description text, coins bigint)
 language sql stable security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
   select i.item, i.name, i.description, p.value::bigint
     from jsonb_each_text(stardust._setting('item_shop')) p

@@ -2,7 +2,7 @@ create or replace function stardust.leaderboard(p_kind text default 'team_power'
                                                 p_limit integer default 10)
 returns table (rank bigint, user_id bigint, value bigint)
 language plpgsql stable security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
   if p_limit is null or p_limit not between 1 and 100 then

@@ -3,7 +3,7 @@ returns table (id integer, name text, rate_up_ids integer[], rate_up_names text[
                rate_up_chance numeric, spark_cost integer, starts_at timestamptz,
                ends_at timestamptz, is_active boolean, featured jsonb)
 language sql stable security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
   select b.id, b.name, b.rate_up_ids,
          array(select c.name from unnest(b.rate_up_ids) with ordinality r(aid, ord)

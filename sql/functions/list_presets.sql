@@ -2,7 +2,7 @@ create or replace function stardust.list_presets(p_user_id bigint)
 returns table (name text, inventory_ids bigint[], units text[], power bigint,
                missing integer, saved_at timestamptz)
 language sql stable security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
   select t.name, t.inventory_ids,
          array(select coalesce(c.name, '—') from unnest(t.inventory_ids) with ordinality x(id, o)

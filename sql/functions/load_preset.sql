@@ -2,7 +2,7 @@ create or replace function stardust.load_preset(p_user_id bigint, p_name text)
 returns table (slot integer, inventory_id bigint, anilist_id integer, name text,
                rarity text, power bigint, image_url text)
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_name    text := stardust._preset_name(p_name);

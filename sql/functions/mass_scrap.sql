@@ -4,7 +4,7 @@ create or replace function stardust.mass_scrap(
   p_request_id text default null)
 returns table (scrapped integer, gems bigint, coins bigint)
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_cfg    jsonb := stardust._gacha_config();

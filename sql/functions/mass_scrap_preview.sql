@@ -1,7 +1,7 @@
 create or replace function stardust.mass_scrap_preview(p_user_id bigint, p_rarity text)
 returns table (scrapped integer, gems bigint, coins bigint)
 language plpgsql stable security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_cfg jsonb := stardust._gacha_config();

@@ -6,7 +6,7 @@ returns table (user_id bigint, gems bigint, coins bigint, pity_counter integer,
                level_xp bigint, next_level_xp bigint, checkin_streak integer, last_checkin date,
                pulls_made bigint, achievements integer, achievements_total integer)
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- volatile: the user is created on first sight, like get_user
 declare

@@ -5,7 +5,7 @@ create or replace function stardust.pull(
   p_request_id text default null)
 returns setof stardust.pull_result
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_cfg    jsonb := stardust._gacha_config();

@@ -7,7 +7,7 @@ returns table (pull_id bigint, pulled_at timestamptz, source text, banner_id int
                rarity text, is_rate_up boolean, is_pity boolean, outcome text,
                dupe_level integer, gems_refund bigint, coins_refund bigint)
 language plpgsql stable security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- Pages hold whole calls (a 10-pull is never split), newest first, at most p_limit units
 -- (at least one call).

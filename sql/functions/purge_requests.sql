@@ -2,7 +2,7 @@ create or replace function stardust.purge_requests(
   p_older_than interval default interval '7 days')
 returns bigint
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- An idempotency record (stardust.requests) exists for the retries of one Discord
 -- interaction, and Discord stops delivering those after 15 minutes (an interaction token

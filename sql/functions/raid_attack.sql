@@ -5,7 +5,7 @@ create or replace function stardust.raid_attack(
 returns table (raid_id bigint, damage bigint, hp bigint, boss_hp bigint, killing_blow boolean,
                tickets_left integer, battle_id bigint, raid_over boolean)
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- Lock order: the user, then the raid row (the shared row), which serialises the damage
 -- dealt to one boss so its HP is exact and exactly one attack can bring it to zero.

@@ -2,7 +2,7 @@ create or replace function stardust.raid_leaderboard(p_guild_id bigint, p_limit 
 returns table (rank bigint, user_id bigint, damage bigint, attacks bigint, share numeric,
                killing_blow boolean, gems bigint, coins bigint)
 language plpgsql stable security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
   if p_limit is null or p_limit not between 1 and 100 then

@@ -3,7 +3,7 @@ returns table (raid_id bigint, name text, boss_hp bigint, hp bigint, starts_at t
                ends_at timestamptz, ended_at timestamptz, killed_by bigint, attackers bigint,
                attacks bigint, end_due boolean, your_damage bigint, tickets_left integer)
 language sql stable security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
   -- the server's open raid, else its last one
   select r.id, r.name, r.boss_hp, r.hp, r.starts_at, r.ends_at, r.ended_at, r.killed_by,

@@ -2,7 +2,7 @@ create or replace function stardust.rates(p_banner_id integer default null)
 returns table (rarity text, base_rate numeric, consolidated_rate numeric,
                featured_rate numeric, featured_ids integer[], note text)
 language plpgsql stable security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- Disclosure. With base SSR rate p and hard pity N, pulls per SSR average
 -- E = (1 - (1-p)^N) / p, so the consolidated SSR rate is 1/E; the share of pulls that pity

@@ -4,7 +4,7 @@ create or replace function stardust.redeem_code(
   p_request_id text default null)
 returns table (code text, gems bigint, coins bigint, items jsonb)
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- Lock order: the user, then the code row (the shared row), which serialises redemptions of
 -- one code so the limit is exact.

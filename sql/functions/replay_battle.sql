@@ -2,7 +2,7 @@ create or replace function stardust.replay_battle(p_battle_id bigint)
 returns table (battle_id bigint, outcome text, team_power numeric, enemy_power numeric,
                identical boolean, result jsonb)
 language plpgsql stable security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- Fight a stored battle again from what was stored (sides, seed, skill definitions,
 -- options): the result must be identical, bit for bit.

@@ -1,7 +1,7 @@
 create or replace function stardust.save_preset(p_user_id bigint, p_name text)
 returns table (name text, inventory_ids bigint[])
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- Save the current team under a name (replacing a preset of the same name, case-insensitive).
 declare

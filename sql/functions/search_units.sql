@@ -5,7 +5,7 @@ create or replace function stardust.search_units(
 returns table (inventory_id bigint, name text, rarity text, dupe_level integer,
                is_locked boolean, in_team boolean)
 language sql stable security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
   -- for autocomplete: the user's units whose name contains the query, best units first
   select i.id, c.name, c.rarity, i.dupe_level::integer, i.is_locked, i.team_slot is not null

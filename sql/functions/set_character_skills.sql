@@ -1,7 +1,7 @@
 create or replace function stardust.set_character_skills(p_anilist_id integer, p_skills text[])
 returns stardust.characters
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_unknown text;

@@ -4,7 +4,7 @@ create or replace function stardust.set_locked(
   p_locked        boolean default true)
 returns integer
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_ids     bigint[] := stardust._unit_ids(p_inventory_ids,

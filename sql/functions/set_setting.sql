@@ -4,7 +4,7 @@ create or replace function stardust.set_setting(
   p_actor text default null)
 returns stardust.settings
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_row stardust.settings;

@@ -3,7 +3,7 @@ returns table (slot integer, anilist_id integer, name text, series text, rarity 
                image_url text, price bigint, full_price bigint, bought boolean,
                owned_dupe_level integer, maxed boolean)
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- volatile: the first look of a UTC day draws the day's listing
 declare

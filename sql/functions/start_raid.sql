@@ -5,7 +5,7 @@ create or replace function stardust.start_raid(
   p_ends_at  timestamptz)
 returns stardust.raids
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_open stardust.raids;

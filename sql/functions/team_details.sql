@@ -2,7 +2,7 @@ create or replace function stardust.team_details(p_user_id bigint)
 returns table (slot integer, inventory_id bigint, anilist_id integer, name text,
                rarity text, skills text[], power bigint, image_url text)
 language sql stable security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
   select i.team_slot::integer, i.id, i.anilist_id, c.name, c.rarity, c.ability_tags,
          stardust.unit_power(c.true_power, i.dupe_level, i.bond_level, u.team_level),

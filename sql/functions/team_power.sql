@@ -1,7 +1,7 @@
 create or replace function stardust.team_power(p_user_id bigint)
 returns bigint
 language sql stable security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
   select coalesce(sum(stardust.unit_power(c.true_power, i.dupe_level, i.bond_level,
                                           u.team_level)), 0)::bigint

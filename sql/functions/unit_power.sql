@@ -5,7 +5,7 @@ create or replace function stardust.unit_power(
   p_team_level integer)
 returns bigint
 language sql immutable strict parallel safe
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
   -- The one power formula (DESIGN.md "Power"), exact in numeric.
   select floor(p_true_power::numeric * (1 + 0.05 * p_dupe_level) * (1 + 0.005 * p_bond_level)

@@ -1,7 +1,7 @@
 create or replace function stardust.upsert_characters(p_characters jsonb)
 returns integer
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
   v_bad_ord   bigint;

@@ -5,7 +5,7 @@ create or replace function stardust.use_token(
 returns table (inventory_id bigint, name text, dupe_level integer, tokens_left integer,
                power bigint)
 language plpgsql volatile security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 -- An SSR Token gives +1 dupe level to an owned SSR below the cap (locked or teamed units
 -- too: nothing leaves the collection).

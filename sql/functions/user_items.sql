@@ -1,7 +1,7 @@
 create or replace function stardust.user_items(p_user_id bigint)
 returns table (item text, name text, description text, qty integer)
 language sql stable security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
   select i.item, i.name, i.description, ui.qty
     from stardust.user_items ui join stardust.items i on i.item = ui.item

@@ -22,11 +22,13 @@ begin
     raise exception 'There is no raid #%', coalesce(p_raid_id::text, 'NULL')
       using errcode = 'SDARG', hint = 'select * from stardust.raids order by id desc;';
   end if;
+  -- ending a running raid early is the owner's (docs/SECURITY.md): through the bot role
+  -- p_force does nothing
   if v_raid.ended_at is null and v_raid.hp > 0 and now() < v_raid.ends_at
-     and not coalesce(p_force, false) then
+     and not (coalesce(p_force, false) and (select i.o_owner from stardust._invoker() i)) then
     raise exception 'Raid #% is still running (% of % HP left)', p_raid_id, v_raid.hp,
       v_raid.boss_hp using errcode = 'SDARG',
-      hint = format('It ends at %s UTC; p_force => true ends it now.',
+      hint = format('It ends at %s UTC; the owner can end it now with p_force => true.',
                     to_char(v_raid.ends_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI'));
   end if;
   loop
@@ -76,7 +78,7 @@ $$;
 revoke all on function stardust.end_raid(bigint, boolean) from public;
 grant execute on function stardust.end_raid(bigint, boolean) to stardust_bot;
 comment on function stardust.end_raid(bigint, boolean) is
-  E'End a raid whose boss is down or whose time is up (p_force: now) and pay, exactly once, '
-  'raid_reward_gems (100,000) and raid_reward_coins (1,000) times each attacker''s damage / '
-  'boss HP, plus raid_kill_gems (10,000) for the killing blow. SDARG unknown or still '
+  E'End a raid whose boss is down or whose time is up (p_force: now, the owner only) and '
+  'pay, exactly once, raid_reward_gems (100,000) and raid_reward_coins (1,000) times each '
+  'attacker''s damage / boss HP, plus raid_kill_gems (10,000) for the killing blow. SDARG unknown or still '
   'running, SDDON already ended.\nselect * from stardust.end_raid(p_raid_id => 1);';

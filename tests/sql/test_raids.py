@@ -182,6 +182,25 @@ async def test_force_ends_a_running_raid(conn):
         await attack(conn, 2)
 
 
+async def test_only_the_owner_ends_a_running_raid_early(conn, bot_conn):
+    """A leaked bot login must not cut every raid short: through the bot role p_force does
+    nothing (docs/SECURITY.md); a raid that is due still ends through the bot."""
+    await world(conn)
+    raid = await start_raid(conn)
+    await attack(conn, 1)
+    async with unchanged(conn):
+        with sqlstate("SDARG"):
+            await bot_conn.fetch("select * from stardust.end_raid($1, true)", raid["id"])
+        with sqlstate("SDARG"):
+            await bot_conn.fetch("select * from stardust.end_raid(p_raid_id => $1,"
+                                 " p_force => true)", raid["id"])
+    await conn.execute("update stardust.raids set starts_at = now() - interval '2 days',"
+                       " ends_at = now() - interval '1 second'")
+    assert len(await bot_conn.fetch("select * from stardust.end_raid($1)", raid["id"])) == 1
+    raid = await start_raid(conn)
+    assert await conn.fetch("select * from stardust.end_raid($1, true)", raid["id"]) == []
+
+
 async def test_leaderboard_limits(conn):
     await start_raid(conn)
     assert await conn.fetch("select * from stardust.raid_leaderboard($1)", GUILD) == []
@@ -238,7 +257,7 @@ async def test_a_forced_end_racing_attacks_pays_every_committed_attack(conn, con
     users = list(range(1, 17))
     await world(conn, users)
     raid = await start_raid(conn, 10 ** 12)
-    conns = await connections(17, as_bot=True)
+    conns = await connections(16, as_bot=True)
 
     async def play(c, uid):
         for i in range(3):
@@ -251,7 +270,8 @@ async def test_a_forced_end_racing_attacks_pays_every_committed_attack(conn, con
         await asyncio.sleep(0.05)
         return await c.fetch("select * from stardust.end_raid($1, true)", raid["id"])
 
-    *_, rows = await asyncio.gather(*(play(c, u) for c, u in zip(conns, users)), end(conns[-1]))
+    (owner,) = await connections(1)                         # forcing an end is the owner's
+    *_, rows = await asyncio.gather(*(play(c, u) for c, u in zip(conns, users)), end(owner))
     attackers = {r[0]: r[1] for r in await conn.fetch(
         "select user_id, sum(damage) from stardust.raid_attacks group by user_id")}
     assert {r["user_id"]: r["damage"] for r in rows} == attackers
@@ -268,7 +288,8 @@ async def test_an_attack_in_flight_when_the_raid_ends_is_paid_too(conn, connecti
     await world(conn, (1, 2))
     raid = await start_raid(conn)
     await attack(conn, 1)
-    a, b = await connections(2, as_bot=True)
+    (a,) = await connections(1, as_bot=True)
+    (b,) = await connections(1)                             # forcing an end is the owner's
     tx = a.transaction()
     await tx.start()
     await attack(a, 2)                                      # holds the raid row, uncommitted

@@ -1,0 +1,51 @@
+-- Back to 0004: functions the migrating role creates are executable by PUBLIC again (the
+-- built-in default), grant loses p_admin_id, no caps, no audit.
+alter default privileges grant execute on functions to public;
+
+drop function if exists stardust.grant(bigint, bigint, bigint, text, text, bigint);
+drop function if exists stardust._count_bot_grant(bigint, bigint);
+drop table stardust.admin_grants;
+drop table stardust.bot_grant_days;
+delete from stardust.settings where key in ('bot_grant_daily_gems', 'bot_grant_daily_coins');
+
+-- grant as 0004 left it (the earlier migrations' functions keep working until the next
+-- migrate redeploys sql/functions/)
+create or replace function stardust.grant(
+  p_user_id    bigint,
+  p_gems       bigint default 0,
+  p_coins      bigint default 0,
+  p_reason     text default 'admin',
+  p_request_id text default null)
+returns stardust.users
+language plpgsql volatile security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  v_user stardust.users;
+  v_args jsonb := jsonb_build_object('gems', p_gems, 'coins', p_coins, 'reason', p_reason);
+  v_prior jsonb;
+begin
+  if p_gems is null or p_coins is null or (p_gems = 0 and p_coins = 0) then
+    raise exception 'Nothing to grant' using errcode = 'SDARG',
+      hint = 'Give p_gems and/or p_coins (negative amounts take away).';
+  end if;
+  if p_reason is null or length(btrim(p_reason)) not between 1 and 100 then
+    raise exception 'A reason (1-100 characters) is required' using errcode = 'SDARG',
+      hint = 'It is written to the ledger.';
+  end if;
+  v_user := stardust._lock_user(p_user_id);
+  v_prior := stardust._idem_get(p_user_id, p_request_id, 'grant', v_args);
+  if v_prior is not null then
+    return jsonb_populate_record(null::stardust.users, v_prior);
+  end if;
+  v_user := stardust._credit(p_user_id, p_gems, p_coins, btrim(p_reason), p_request_id);
+  perform stardust._idem_put(p_user_id, p_request_id, 'grant', v_args, to_jsonb(v_user));
+  return v_user;
+end
+$$;
+revoke all on function stardust.grant(bigint, bigint, bigint, text, text) from public;
+grant execute on function stardust.grant(bigint, bigint, bigint, text, text) to stardust_bot;
+comment on function stardust.grant(bigint, bigint, bigint, text, text) is
+  E'Admin: give (or, with negative amounts, take away) gems and coins, with a ledger row. '
+  'Taking more than the user holds raises SDNSF and changes nothing.\n'
+  'select * from stardust.grant(p_user_id => 42, p_gems => 5000, p_reason => ''event prize'');';

@@ -161,10 +161,13 @@ class Database:
         return await self._fetchrow("select * from stardust.profile(p_user_id => $1)", user_id)
 
     async def grant(self, user_id: int, gems: int, coins: int, reason: str,
-                    request_id: str | None) -> Record:
+                    request_id: str | None, admin_id: int | None = None) -> Record:
+        """Through the bot role `admin_id` (the acting admin's Discord id) is required and
+        the day's grant caps apply (docs/SECURITY.md)."""
         return await self._fetchrow(
             "select * from stardust.grant(p_user_id => $1, p_gems => $2, p_coins => $3,"
-            " p_reason => $4, p_request_id => $5)", user_id, gems, coins, reason, request_id)
+            " p_reason => $4, p_request_id => $5, p_admin_id => $6)",
+            user_id, gems, coins, reason, request_id, admin_id)
 
     # -- gacha ----------------------------------------------------------------------------
     async def pull(self, user_id: int, count: int, banner_id: int | None,

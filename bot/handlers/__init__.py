@@ -130,6 +130,15 @@ TITLES = {
 def error_reply(exc: GameError) -> Reply:
     """The friendly, private answer to an expected refusal, by SQLSTATE."""
     text = exc.message
+    if exc.code == "SDARG" and (gems := exc.detail_value("left_gems")) is not None:
+        # a grant past the daily cap of grants through the bot (docs/SECURITY.md)
+        coins = exc.detail_value("left_coins") or 0
+        return Reply(title="Daily grant limit reached",
+                     text=f"Grants through the bot are limited per day, and this one would go "
+                          f"past today's limit. You can still grant **{gems:,}** gems and "
+                          f"**{coins:,}** coins today; the limit resets at midnight UTC. The "
+                          f"database owner can grant more from the SQL editor.",
+                     colour=ERROR_COLOUR, ephemeral=True)
     if exc.code == "SDNSF":
         if (gems := exc.detail_value("missing_gems")) is not None:
             text = f"You need **{gems:,}** more gems."

@@ -10,6 +10,7 @@ async def grant(ctx: Context, user: int, gems: int = 0, coins: int = 0,
     if not ctx.is_admin:
         return Reply(text="Only the bot's admins can grant currency.", ephemeral=True,
                      colour=ERROR_COLOUR)
-    row = await ctx.db.grant(user, gems, coins, f"{reason} (by {ctx.user_id})", ctx.request_id)
+    row = await ctx.db.grant(user, gems, coins, f"{reason} (by {ctx.user_id})", ctx.request_id,
+                             admin_id=ctx.user_id)
     return Reply(title="Granted", text=f"<@{user}> now holds {row['gems']:,} gems and "
                  f"{row['coins']:,} coins.", colour=OK_COLOUR, ephemeral=True)

@@ -28,7 +28,8 @@ begin
   select * into v_who from stardust._invoker();
   if (p_admin_id is null and not v_who.o_owner) or p_admin_id <= 0 then
     raise exception 'A grant through the bot needs the acting admin''s Discord id'
-      using errcode = 'SDARG', hint = 'The bot passes it as p_admin_id (a positive id).';
+      using errcode = 'SDARG',
+            hint = 'Name the admin who asked for it by their Discord id (a positive number).';
   end if;
   v_args := v_args || jsonb_strip_nulls(jsonb_build_object('admin_id', p_admin_id));
   v_user := stardust._lock_user(p_user_id);

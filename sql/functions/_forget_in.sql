@@ -10,7 +10,8 @@ as $$
   select case
            when jsonb_typeof(p_doc) = 'object' then
              coalesce((select jsonb_object_agg(e.key,
-                                case when e.value in (to_jsonb(p_user_id), to_jsonb(p_user_id::text))
+                                case when e.value in (to_jsonb(p_user_id),
+                                                      to_jsonb(p_user_id::text))
                                      then 'null'::jsonb else e.value end)
                          from jsonb_each(p_doc) e
                         where e.key !~ '^(.+_)?(name|nick|nickname|username|mention|avatar)$'),

@@ -8,7 +8,6 @@ import hashlib
 import json
 
 import asyncpg
-import pytest
 
 from tests.helpers import (assert_ledger_balanced, load_catalogue, player_with_team, sqlstate,
                            unchanged)

@@ -6,6 +6,7 @@ handlers as a chosen user; text is printed and images are saved (their path is p
     > /pull count:10
     > /team set unit1:12 unit2:15
     > /scrap mass rarity:R        (asks y/n before scrapping)
+    > /forget-me                  (asks y/n before erasing the player)
     > /help
 """
 
@@ -23,8 +24,8 @@ from typing import Any, Awaitable, Callable, TextIO
 
 from bot.db import Database, GameError
 from bot.handlers import ArtSource, Context, Reply, apology, error_reply
-from bot.handlers import (admin, battle, collection, expedition, gacha, items, profile, progress,
-                          raid, shop, team)
+from bot.handlers import (admin, battle, collection, expedition, gacha, items, privacy, profile,
+                          progress, raid, shop, team)
 
 # command path -> handler; options come from the handler's signature
 COMMANDS: dict[str, Callable[..., Awaitable[Reply]]] = {
@@ -50,11 +51,16 @@ COMMANDS: dict[str, Callable[..., Awaitable[Reply]]] = {
     "shop item": shop.buy_item, "token": shop.token, "redeem": shop.redeem,
     "raid status": raid.raid_status, "raid attack": raid.raid_attack,
     "raid leaderboard": raid.raid_leaderboard,
+    "forget-me": privacy.forget_me,
 }
 # what a button press runs, by custom_id prefix (as the Discord extensions register them)
 BUTTONS: dict[str, Callable[..., Awaitable[Reply]]] = {
     "ms:": collection.mass_scrap_button, "inv:": collection.inventory_page,
+    "fm:": privacy.forget_me_button,
 }
+# commands whose reply waits for a Confirm: the console asks y/n instead
+CONFIRMS = {"scrap mass": "Scrap them? [y/N] ",
+            "forget-me": "Erase all your data? This cannot be undone. [y/N] "}
 HELP = {
     "pull": "pull characters (count:1-10, banner:<id>)",
     "spark": "trade spark points for a rate-up unit (banner:<id> character:<anilist id>)",
@@ -89,6 +95,7 @@ HELP = {
     "token": "use an SSR Token on an SSR (unit:<id>)", "redeem": "redeem a gift code (code:…)",
     "raid status": "the server's raid boss", "raid attack": "attack the raid boss (a ticket)",
     "raid leaderboard": "the raid's attackers by damage",
+    "forget-me": "erase all your data (after a y/n confirm; cannot be undone)",
 }
 
 
@@ -207,9 +214,9 @@ class Console:
             return None
         reply = await self._call(COMMANDS[path], **values)
         self.show(reply)
-        if path == "scrap mass" and self.last_buttons:
+        if path in CONFIRMS and self.last_buttons:
             ok = next(b for b in self.last_buttons if b.label == "Confirm")
-            if self.confirm("Scrap them? [y/N] "):
+            if self.confirm(CONFIRMS[path]):
                 return await self.press(ok.label)
             return await self.press("Cancel")
         return reply

@@ -169,6 +169,11 @@ class Database:
             " p_reason => $4, p_request_id => $5, p_admin_id => $6)",
             user_id, gems, coins, reason, request_id, admin_id)
 
+    async def erase_user(self, user_id: int, request_id: str | None) -> list[Record]:
+        return await self._fetch(
+            "select * from stardust.erase_user(p_user_id => $1, p_request_id => $2)",
+            user_id, request_id)
+
     # -- gacha ----------------------------------------------------------------------------
     async def pull(self, user_id: int, count: int, banner_id: int | None,
                    request_id: str | None) -> list[Record]:

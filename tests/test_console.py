@@ -34,6 +34,7 @@ BIN = Path(sys.executable).parent
     ("/expedition start unit1:4 unit3:9", ("expedition start", {"unit1": 4, "unit3": 9})),
     ("/raid attack", ("raid attack", {})),
     ("/redeem code:WELCOME", ("redeem", {"code": "WELCOME"})),
+    ("/forget-me", ("forget-me", {})),
     ("/admin grant user:9 gems:100 reason:'event prize'",
      ("admin grant", {"user": 9, "gems": 100, "reason": "event prize"})),
 ])
@@ -63,7 +64,7 @@ def test_every_command_has_handler_options_and_buttons_are_known():
     for path, handler in COMMANDS.items():
         assert path and callable(handler)
         options_of(handler)                              # signatures parse
-    assert set(BUTTONS) == {"ms:", "inv:"}
+    assert set(BUTTONS) == {"ms:", "inv:", "fm:"}
     assert set(HELP) == set(COMMANDS)                    # /help describes every command
 
 
@@ -177,3 +178,35 @@ async def test_console_raids_expeditions_and_shop_in_process(db_url, conn, tmp_p
     assert "[image: " in text and "raid.png" in text and "Traceback" not in text
     assert await conn.fetchval("select count(*) from stardust.ledger where user_id = 56"
                                " and reason = 'raid'") == 1
+
+
+async def test_forget_me_asks_before_erasing(db_url, conn, tmp_path):
+    """The console asks y/n, as for a mass scrap: n keeps everything, y erases the player."""
+    await load_catalogue(conn, n_ssr=3, n_sr=6, n_r=12)
+    await conn.execute("select * from stardust.claim_starter(57)")
+    db = await Database.connect(db_url, max_size=2)
+    out = io.StringIO()
+    answers = iter([False, True])
+    prompts = []
+
+    def confirm(prompt):
+        prompts.append(prompt)
+        return next(answers)
+
+    console = Console(db=db, user_id=57, out_dir=tmp_path, art=ArtSource(), stream=out,
+                      confirm=confirm)
+    try:
+        reply = await console.run("/forget-me")
+        assert reply.title == "Nothing was erased"
+        assert await conn.fetchval("select count(*) from stardust.users where user_id = 57") == 1
+        reply = await console.run("/forget-me")
+        assert reply.title == "Your data has been erased"
+    finally:
+        await db.close()
+    assert prompts == ["Erase all your data? This cannot be undone. [y/N] "] * 2
+    text = out.getvalue()
+    assert "cannot be undone" in text and "Traceback" not in text
+    for table in ("users", "inventory", "ledger", "pulls"):
+        assert await conn.fetchval(f"select count(*) from stardust.{table}"
+                                   " where user_id = 57") == 0
+    assert await conn.fetchval("select count(*) from stardust.erasures") == 1

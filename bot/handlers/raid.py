@@ -26,6 +26,11 @@ def _hp_bar(hp: int, boss_hp: int, width: int = 16) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
+def _who(user_id: int | None) -> str:
+    """A player's mention; an erased player's attacks stay, without their id."""
+    return "an erased player" if user_id is None else f"<@{user_id}>"
+
+
 def _payout_lines(rows) -> list[str]:
     """end_raid's rows, or raid_leaderboard's once paid: who got what."""
     lines = []
@@ -33,7 +38,7 @@ def _payout_lines(rows) -> list[str]:
         kill = " 💥" if r["killing_blow"] else ""
         paid = (f"+{r['gems']:,} gems, +{r['coins']:,} coins" if r["gems"] is not None
                 else "not paid yet")
-        lines.append(f"<@{r['user_id']}> {r['damage']:,} damage{kill} → {paid}")
+        lines.append(f"{_who(r['user_id'])} {r['damage']:,} damage{kill} → {paid}")
     if len(rows) > 10:
         lines.append(f"… and {len(rows) - 10} more (`/raid leaderboard`)")
     return lines
@@ -126,7 +131,7 @@ async def raid_leaderboard(ctx: Context) -> Reply:
         kill = " 💥" if r["killing_blow"] else ""
         paid = (f" → +{r['gems']:,} gems, +{r['coins']:,} coins" if r["gems"] is not None
                 else "")
-        lines.append(f"**{r['rank']}.** <@{r['user_id']}> — {r['damage']:,} damage "
+        lines.append(f"**{r['rank']}.** {_who(r['user_id'])} — {r['damage']:,} damage "
                      f"({float(r['share']):g} %) in {r['attacks']} attack"
                      f"{'' if r['attacks'] == 1 else 's'}{kill}{paid}")
     return Reply(title="Raid leaderboard", text="\n".join(lines), colour=RAID_COLOUR,

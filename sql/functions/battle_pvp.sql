@@ -23,6 +23,9 @@ begin
   v_result := stardust._idem_get(p_user_id, p_request_id, 'battle_pvp', v_args);
   if v_result is null then
     v_team := stardust._fighting_team(p_user_id);
+    -- the opponent's key, held until commit: an erase of the opponent (erase_user) waits
+    -- for this battle to be recorded, or has already happened and leaves no team to fight
+    perform 1 from stardust.users u where u.user_id = p_opponent_id for key share;
     v_enemy := stardust._team_units(p_opponent_id);
     if jsonb_array_length(v_enemy) = 0 then
       raise exception 'That player has no team' using errcode = 'SDTEM',

@@ -34,8 +34,10 @@ begin
   loop
     v_try := v_try + 1;
     begin
+      -- (an erased player's attacks have no user: a null in the list would turn the
+      -- "= any" test below into null and hide a new attacker)
       select array_agg(distinct a.user_id order by a.user_id) into v_users
-        from stardust.raid_attacks a where a.raid_id = p_raid_id;
+        from stardust.raid_attacks a where a.raid_id = p_raid_id and a.user_id is not null;
       perform 1 from stardust.users u where u.user_id = any(v_users)
        order by u.user_id for no key update;
       select * into v_raid from stardust.raids r where r.id = p_raid_id for no key update;
@@ -63,7 +65,9 @@ begin
            floor(v_gems::numeric * sum(a.damage) / v_raid.boss_hp)::bigint
              + case when bool_or(a.killing) then v_kill else 0 end,
            floor(v_coins::numeric * sum(a.damage) / v_raid.boss_hp)::bigint
-      from stardust.raid_attacks a where a.raid_id = p_raid_id
+      from stardust.raid_attacks a
+     where a.raid_id = p_raid_id
+       and a.user_id is not null              -- an erased player's attacks pay no one
      group by a.user_id
     returning *
   loop

@@ -15,6 +15,8 @@ as $$
 --   raid_attacks  stay with user_id null: the damage is part of the boss's HP arithmetic
 --                 (boss_hp - hp = the sum of damage), and end_raid pays no one for it;
 --   raids         killed_by set to null (the boss stays killed);
+--   admin_grants  the grants audit keeps amounts and times with the player (recipient or
+--                 acting admin) set to null: the bot role's daily caps stay spent;
 --   requests      other players' idempotency records that name the player (a PvP
 --                 opponent) get the id set to null (a retry of such a record then answers
 --                 SDIDM instead of fighting again).
@@ -66,7 +68,8 @@ begin
   if v_stored is null then
     select jsonb_object_agg(t, jsonb_build_object('deleted', 0, 'anonymised', 0))
       into v_counts
-      from unnest(v_owned || array['battles', 'raid_attacks', 'raids', 'ledger', 'users']) t;
+      from unnest(v_owned || array['battles', 'raid_attacks', 'raids', 'admin_grants',
+                                   'ledger', 'users']) t;
     if v_exists then
       foreach v_table in array v_owned loop
         execute format('delete from stardust.%I t where t.user_id = $1', v_table)
@@ -107,6 +110,12 @@ begin
       update stardust.raid_attacks a set user_id = null where a.user_id = p_user_id;
       get diagnostics v_n = row_count;
       v_counts := jsonb_set(v_counts, '{raid_attacks,anonymised}', to_jsonb(v_n));
+      -- the grants audit keeps amounts and times (the bot's daily caps stay spent)
+      update stardust.admin_grants g
+         set user_id = nullif(g.user_id, p_user_id), admin_id = nullif(g.admin_id, p_user_id)
+       where g.user_id = p_user_id or g.admin_id = p_user_id;
+      get diagnostics v_n = row_count;
+      v_counts := jsonb_set(v_counts, '{admin_grants,anonymised}', to_jsonb(v_n));
 
       -- the ledger's append-only trigger lets exactly this player's rows go (see
       -- stardust._ledger_append_only); the marker lives only for this statement

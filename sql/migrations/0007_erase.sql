@@ -24,3 +24,7 @@ alter table stardust.erasures enable row level security;
 -- set to null: both columns become nullable.
 alter table stardust.battles alter column attacker_id drop not null;
 alter table stardust.raid_attacks alter column user_id drop not null;
+-- The grants audit (0005) outlives an erased player too, with the player (as recipient or
+-- as acting admin) set to null: what was granted and when stays auditable, and the bot
+-- role's daily caps (stardust.bot_grant_days) are not given back by an erasure.
+alter table stardust.admin_grants alter column user_id drop not null;

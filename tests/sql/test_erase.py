@@ -86,6 +86,8 @@ async def world(conn) -> dict:
     q = conn.fetchrow
     await q("select * from stardust.claim_starter($1, 'x-starter')", X)
     await q("select * from stardust.grant($1, 500000, 5000, 'prize', 'x-grant')", X)
+    # X as the acting admin of a grant to A: the audit keeps it, without X's id
+    await q("select * from stardust.grant($1, 100, 0, 'help', 'x-admin', $2)", A, X)
     await conn.fetch("select * from stardust.pull($1, 10, null, 'x-pull')", X)
     r_unit = await conn.fetchval(
         "select i.id from stardust.inventory i join stardust.characters c using (anilist_id)"
@@ -145,14 +147,16 @@ async def test_erase_leaves_nothing_that_refers_to_the_player(conn):
     assert tables >= {"users", "inventory", "ledger", "requests", "pulls", "scrap_log",
                       "user_items", "team_presets", "battles", "bounty_clears", "task_claims",
                       "expeditions", "shop_purchases", "code_redemptions", "user_achievements",
-                      "raids", "raid_attacks", "raid_rewards"}, before
+                      "raids", "raid_attacks", "raid_rewards", "admin_grants"}, before
     others = {uid: await conn.fetchrow("select * from stardust.users where user_id = $1", uid)
               for uid in (A, B)}
     counts = await erase(conn, X, "forget-1")
     assert counts["users"] == (1, 0) and counts["ledger"][0] >= 5
     assert counts["battles"][1] == 4         # 2 PvP (either side) and 2 raid battles kept
     assert counts["raid_attacks"] == (0, 2) and counts["raids"] == (0, 1)
-    assert counts["requests"][1] == 1        # A's PvP request named X as its opponent
+    # A's PvP request named X as its opponent, A's grant named X as the acting admin
+    assert counts["requests"][1] == 2
+    assert counts["admin_grants"] == (0, 2)  # X's grant and the one X made for A
     assert await referring_rows(conn, X) == {}
     assert await mentions(conn, X) == {}
     # the others are untouched, their ledgers balanced

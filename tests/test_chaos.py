@@ -105,7 +105,6 @@ class Chaos:
         self.units: dict[int, list[asyncpg.Record]] = {}
         self.banner = self.spark_unit = None
         self.deadline = 0.0
-        self.server_down = asyncio.Event()
 
     # -- connections ----------------------------------------------------------------------
     async def connect(self, as_bot: bool = True) -> asyncpg.Connection:

@@ -153,6 +153,7 @@ async def test_every_lint_finds_a_planted_violation(tx):
         alter table public.zz_public enable row level security;
         create function stardust.zz_f() returns int language sql security definer
           as 'select 1';
+        grant execute on function stardust.zz_f() to public;  -- whatever default privileges say
         create function stardust.zz_g() returns int language sql security definer
           set search_path = pg_catalog, pg_temp as 'select 1';
         revoke all on function stardust.zz_g() from public;

@@ -1,0 +1,20 @@
+create unique index team_presets_name_idx on stardust.team_presets (user_id, lower(name));
+alter table stardust.team_presets drop constraint team_presets_pkey;
+alter table stardust.team_presets drop column name_key;
+
+drop index stardust.battles_defender_idx;
+drop index stardust.bounty_clears_battle_idx;
+drop index stardust.bounty_clears_user_idx;
+drop index stardust.code_redemptions_user_idx;
+drop index stardust.guilds_board_idx;
+drop index stardust.pulls_banner_idx;
+drop index stardust.raid_attacks_battle_idx;
+drop index stardust.raid_rewards_user_idx;
+drop index stardust.raids_guild_idx;
+drop index stardust.raids_killed_by_idx;
+drop index stardust.shop_listings_anilist_idx;
+drop index stardust.shop_purchases_day_slot_idx;
+drop index stardust.task_claims_task_idx;
+drop index stardust.user_achievements_key_idx;
+drop index stardust.user_items_item_idx;
+drop index stardust.users_points_banner_idx;

@@ -279,7 +279,7 @@ CASES: dict[str, Case] = {
 # Private helpers (`_` names) take p_request_id only to write it into ledger and history rows;
 # they run inside the API functions above and are never replayed on their own.
 _REQUEST_ID_FUNCTIONS = """
-select distinct p.proname from pg_proc p
+select p.proname, p.oid::regprocedure::text as sig from pg_proc p
  where p.pronamespace = 'stardust'::regnamespace
    and 'p_request_id' = any(p.proargnames)
    and p.proname not like '\\_%'
@@ -288,9 +288,11 @@ select distinct p.proname from pg_proc p
 
 
 async def test_every_request_id_function_has_a_replay_case(tx):
-    names = {r[0] for r in await tx.fetch(_REQUEST_ID_FUNCTIONS)}
-    missing = sorted(names - set(CASES))
-    assert not missing, f"functions taking p_request_id without a replay case: {missing}"
+    found = {r["proname"]: r["sig"] for r in await tx.fetch(_REQUEST_ID_FUNCTIONS)}
+    names = set(found)
+    missing = sorted(found[n] for n in names - set(CASES))
+    assert not missing, (f"functions taking p_request_id without a replay case (add one to "
+                         f"CASES in {__name__}): {missing}")
     assert not set(CASES) - names, f"cases for no function: {sorted(set(CASES) - names)}"
 
 

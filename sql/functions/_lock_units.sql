@@ -13,6 +13,9 @@ as $$
 -- rows, and deadlock with the owner's own set_team (issue 11 section 5). No function may
 -- lock another player's row that it was not asked to change. Units never change owner, so
 -- the rows found here are exactly the caller's.
+-- Set-based statements on the caller's own units (mass_scrap's delete, _award's upsert,
+-- expedition_stop's recall) take them in scan order, not by id: that cannot deadlock,
+-- because only transactions holding the owner's users lock ever lock a player's units.
 declare
   v_bad bigint;
 begin

@@ -78,9 +78,12 @@ begin
          (v_result ->> 'bond_exp')::integer, (v_result ->> 'next_level_exp')::integer,
          (v_result ->> 'items_used')::integer, (v_result ->> 'items_left')::integer,
          -- (records from before the power was stored: the unit's power now)
-         coalesce((v_result ->> 'power')::bigint, (select stardust.unit_power(c.true_power, i.dupe_level, i.bond_level, u.team_level)
-              from stardust.inventory i join stardust.characters c using (anilist_id)
-              join stardust.users u on u.user_id = i.user_id where i.id = p_inventory_id));
+         coalesce((v_result ->> 'power')::bigint,
+                  (select stardust.unit_power(c.true_power, i.dupe_level, i.bond_level,
+                                              u.team_level)
+                     from stardust.inventory i join stardust.characters c using (anilist_id)
+                     join stardust.users u on u.user_id = i.user_id
+                    where i.id = p_inventory_id));
 end
 $$;
 revoke all on function stardust.gift_bond(bigint, bigint, text, integer, text) from public;

@@ -58,9 +58,12 @@ begin
   select (v_result ->> 'inventory_id')::bigint, v_result ->> 'name',
          (v_result ->> 'dupe_level')::integer, (v_result ->> 'tokens_left')::integer,
          -- (records from before the power was stored: the unit's power now)
-         coalesce((v_result ->> 'power')::bigint, (select stardust.unit_power(c.true_power, i.dupe_level, i.bond_level, u.team_level)
-              from stardust.inventory i join stardust.characters c using (anilist_id)
-              join stardust.users u on u.user_id = i.user_id where i.id = p_inventory_id));
+         coalesce((v_result ->> 'power')::bigint,
+                  (select stardust.unit_power(c.true_power, i.dupe_level, i.bond_level,
+                                              u.team_level)
+                     from stardust.inventory i join stardust.characters c using (anilist_id)
+                     join stardust.users u on u.user_id = i.user_id
+                    where i.id = p_inventory_id));
 end
 $$;
 revoke all on function stardust.use_token(bigint, bigint, text) from public;

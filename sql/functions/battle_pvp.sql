@@ -8,6 +8,9 @@ language plpgsql volatile security definer
 set search_path = pg_catalog, pg_temp
 as $$
 -- The opponent's team is read, not locked: a PvP battle changes nothing of theirs.
+-- The one cross-player lock here, needed to record who was fought: the battles row's
+-- foreign key to the opponent takes FOR KEY SHARE on their users row, which waits for
+-- nothing they do (_lock_user takes FOR NO KEY UPDATE) and only holds off deleting them.
 declare
   v_args   jsonb := jsonb_build_object('opponent', p_opponent_id);
   v_result jsonb;

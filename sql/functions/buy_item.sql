@@ -14,10 +14,6 @@ declare
   v_user   stardust.users;
   v_held   integer;
 begin
-  if v_price is null then
-    raise exception 'The item shop does not sell %', coalesce(p_item, 'NULL')
-      using errcode = 'SDARG', hint = 'See what it sells with /shop items.';
-  end if;
   if p_qty is null or p_qty not between 1 and 100 then
     raise exception 'Buy 1 to 100 at a time, got %', coalesce(p_qty::text, 'NULL')
       using errcode = 'SDARG', hint = 'Buy 1 to 100 at a time.';
@@ -25,6 +21,12 @@ begin
   perform stardust._lock_user(p_user_id);
   v_result := stardust._idem_get(p_user_id, p_request_id, 'buy_item', v_args);
   if v_result is null then
+    -- checked here, not before the replay: a retry still shows a purchase made before the
+    -- shop stopped selling the item
+    if v_price is null then
+      raise exception 'The item shop does not sell %', coalesce(p_item, 'NULL')
+        using errcode = 'SDARG', hint = 'See what it sells with /shop items.';
+    end if;
     v_user := stardust._credit(p_user_id, 0, -v_price * p_qty, 'item_shop', p_request_id);
     insert into stardust.user_items as ui (user_id, item, qty) values (p_user_id, p_item, p_qty)
     on conflict on constraint user_items_pkey do update set qty = ui.qty + excluded.qty

@@ -27,11 +27,14 @@ begin
     perform stardust._credit(p_user_id, v_gems, 0, 'checkin', p_request_id);
     v_new := stardust._achieve(p_user_id, array['checkin_streak'], p_request_id);
     v_result := jsonb_build_object('gems', v_gems, 'streak', v_streak,
+                                   'next_reset', (v_today + 1)::timestamp at time zone 'UTC',
                                    'achievements', to_jsonb(v_new));
     perform stardust._idem_put(p_user_id, p_request_id, 'checkin', '{}'::jsonb, v_result);
   end if;
   return query select (v_result ->> 'gems')::bigint, (v_result ->> 'streak')::integer,
-                      ((v_today + 1)::timestamp at time zone 'UTC'),
+                      -- stored: a retry after midnight shows the first call's reset
+                      coalesce((v_result ->> 'next_reset')::timestamptz,
+                               (v_today + 1)::timestamp at time zone 'UTC'),
                       array(select jsonb_array_elements_text(v_result -> 'achievements'));
 end
 $$;

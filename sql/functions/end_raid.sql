@@ -8,6 +8,9 @@ as $$
 -- killing-blow bonus. Lock order: the attackers' users rows ascending, then the raid row. An
 -- attack still in flight when the attackers were listed shows up once the raid row is
 -- locked; the locks are then taken again (a subtransaction gives them back) with it included.
+-- These are cross-player locks, and needed: ending a raid pays every attacker, so it changes
+-- each one's balance (and writes their ledger row) under that player's own lock, taken in
+-- the global order (users ascending, then the shared raid row) like every other function.
 declare
   v_raid  stardust.raids;
   v_users bigint[];

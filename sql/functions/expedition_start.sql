@@ -11,6 +11,8 @@ declare
   v_ids    bigint[];
   v_busy   record;
   v_args   jsonb := jsonb_build_object('units', p_inventory_ids);
+  v_result jsonb;
+  v_new    boolean;
 begin
   if p_inventory_ids is null or cardinality(p_inventory_ids) not between 1 and 5
      or array_position(p_inventory_ids, null) is not null
@@ -20,8 +22,11 @@ begin
   end if;
   v_ids := p_inventory_ids;
   perform stardust._lock_user(p_user_id);
-  -- a retry of the same request shows the expedition it started
-  if stardust._idem_get(p_user_id, p_request_id, 'expedition_start', v_args) is null then
+  -- a retry of the same request returns the rows the first call returned, stored with its
+  -- request record (not the expedition out now: it may have been stopped and another sent)
+  v_result := stardust._idem_get(p_user_id, p_request_id, 'expedition_start', v_args);
+  v_new := v_result is null;
+  if v_new then
     if exists (select 1 from stardust.expeditions e where e.user_id = p_user_id) then
       raise exception 'You already have an expedition out' using errcode = 'SDDON',
         hint = 'Claim it, or stop it to send other units.';
@@ -40,17 +45,33 @@ begin
       from unnest(v_ids) with ordinality s(id, ord)
      where i.id = s.id;
     insert into stardust.expeditions (user_id) values (p_user_id);
-    perform stardust._idem_put(p_user_id, p_request_id, 'expedition_start', v_args, '{}'::jsonb);
+  end if;
+  if v_result is null or jsonb_typeof(v_result) <> 'array' then
+    -- a new expedition (or a record from before results were stored, '{}': show the
+    -- expedition out now, as those versions did)
+    select coalesce(jsonb_agg(jsonb_build_object(
+             'slot', i.expedition_slot, 'inventory_id', i.id, 'name', c.name,
+             'rarity', c.rarity,
+             'power', stardust.unit_power(c.true_power, i.dupe_level, i.bond_level,
+                                          u.team_level),
+             'gems_per_hour', round((stardust._expedition_yield(p_user_id, now(), now()))
+                                      .o_per_hour, 1))
+             order by i.expedition_slot), '[]'::jsonb)
+      into v_result
+      from stardust.inventory i
+      join stardust.characters c on c.anilist_id = i.anilist_id
+      join stardust.users u on u.user_id = i.user_id
+     where i.user_id = p_user_id and i.expedition_slot is not null;
+    if v_new then
+      perform stardust._idem_put(p_user_id, p_request_id, 'expedition_start', v_args,
+                                 v_result);
+    end if;
   end if;
   return query
-  select i.expedition_slot::integer, i.id, c.name, c.rarity,
-         stardust.unit_power(c.true_power, i.dupe_level, i.bond_level, u.team_level),
-         round((stardust._expedition_yield(p_user_id, now(), now())).o_per_hour, 1)
-    from stardust.inventory i
-    join stardust.characters c on c.anilist_id = i.anilist_id
-    join stardust.users u on u.user_id = i.user_id
-   where i.user_id = p_user_id and i.expedition_slot is not null
-   order by i.expedition_slot;
+  select x.slot, x.inventory_id, x.name, x.rarity, x.power, x.gems_per_hour
+    from jsonb_to_recordset(v_result) as x(slot integer, inventory_id bigint, name text,
+                                            rarity text, power bigint, gems_per_hour numeric)
+   order by x.slot;
 end
 $$;
 revoke all on function stardust.expedition_start(bigint, bigint[], text) from public;

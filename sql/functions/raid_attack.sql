@@ -76,7 +76,9 @@ begin
     v_result := jsonb_build_object(
       'raid_id', v_raid.id, 'damage', v_damage, 'hp', v_raid.hp, 'boss_hp', v_raid.boss_hp,
       'killing_blow', v_raid.hp = 0, 'tickets_left', v_tickets - v_used - 1,
-      'battle_id', v_battle.id);
+      'battle_id', v_battle.id,
+      -- as it stood after this attack: a retry after end_raid still says the raid was over
+      'raid_over', v_raid.ended_at is null and (v_raid.hp = 0 or now() >= v_raid.ends_at));
     perform stardust._idem_put(p_user_id, p_request_id, 'raid_attack', v_args, v_result);
   end if;
   return query
@@ -84,8 +86,10 @@ begin
          (v_result ->> 'hp')::bigint, (v_result ->> 'boss_hp')::bigint,
          (v_result ->> 'killing_blow')::boolean, (v_result ->> 'tickets_left')::integer,
          (v_result ->> 'battle_id')::bigint,
-         (select r.ended_at is null and (r.hp = 0 or now() >= r.ends_at)
-            from stardust.raids r where r.id = (v_result ->> 'raid_id')::bigint);
+         -- (records from before raid_over was stored: the raid as it is now)
+         coalesce((v_result ->> 'raid_over')::boolean,
+                  (select r.ended_at is null and (r.hp = 0 or now() >= r.ends_at)
+                     from stardust.raids r where r.id = (v_result ->> 'raid_id')::bigint));
 end
 $$;
 revoke all on function stardust.raid_attack(bigint, bigint, text) from public;

@@ -19,7 +19,16 @@ begin
       hint = 'Each unit can fill one slot.';
   end if;
   perform stardust._lock_user(p_user_id);
-  perform stardust._lock_units(p_user_id, v_ids);
+  -- new members must be ours (SDOWN); then the old members and the new ones are locked
+  -- together in ascending id (the update below clears the old ones: locking the new ones
+  -- first and the old ones in that update took inventory rows out of order, issue 11 s. 5).
+  -- The team cannot change meanwhile: we hold the user's lock.
+  perform stardust._lock_units(p_user_id, array(
+    select x from unnest(v_ids) x
+     union
+    select i.id from stardust.inventory i
+     where i.user_id = p_user_id and i.team_slot is not null
+     order by 1));
   select i.id into v_away from stardust.inventory i
    where i.id = any(v_ids) and i.expedition_slot is not null order by i.id limit 1;
   if v_away is not null then

@@ -181,6 +181,10 @@ LOCKS = {
     "end_raid": "CROSS-PLAYER, needed: every attacker's users row ascending, then the raid "
                 "row, to pay each their share of the rewards (admin/bot closing a raid)",
     "set_setting": "the settings row (admin only, no player rows)",
+    "battle_pvp": "CROSS-PLAYER, key share only: the opponent's users row FOR KEY SHARE, "
+                  "after the attacker's own lock (what the defender_id foreign key takes "
+                  "anyway): it blocks only an erase of the opponent, never their play",
+    "erase_user": "the erased player's own users row FOR UPDATE (the row is deleted)",
 }
 _LOCK_RE = re.compile(r"\bfor\s+(no\s+key\s+update|key\s+share|update|share)\b", re.I)
 

@@ -11,6 +11,9 @@ measures:
   * 10-pulls per second with 32 clients on 32 distinct users;
   * 10-pulls per second with 32 clients on one hot user (serialised by its row lock);
   * mass_scrap of a 10,000-unit inventory;
+  * the provably fair draw's own cost per 10-pull, server-side: its HMAC-SHA256 work (ten
+    units) and its seed lock, against the 10-pull's server-side p50 (the HMAC's budget is
+    5 %); nan when the database has no fair draw (an older sql/ via STARDUST_SQL_DIR);
   * the floor: the same latency and hot-user throughput for a function that only makes a
     10-pull's writes (charge, ten inventory upserts, history, ledger and idempotency rows)
     in one statement, without any rule - what this machine and schema cost before the
@@ -28,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import random
 import statistics
@@ -264,6 +268,66 @@ async def server_time(url: str, user_id: int, n: int) -> tuple[float, float]:
         await conn.close()
 
 
+# The provably fair draw's own work per 10-pull, server-side: the HMAC's padded keys once,
+# then per unit the statements _draw runs for it (two sha256, three 48-bit reads); and the
+# active seed's FOR SHARE lock (_active_seed) in its own committed transaction.
+FAIR_LOOP = """
+do $$
+declare
+  n      integer := %(n)s;
+  seed   bytea := stardust._new_server_seed();
+  pads   record;
+  hex    text;
+  u1     double precision;
+  u2     double precision;
+  u3     double precision;
+  t      timestamptz;
+  s      record;
+begin
+  t := clock_timestamp();
+  for i in 1 .. n loop
+    pads := stardust._hmac_pads(seed);
+    for j in 0 .. 9 loop
+      hex := encode(substr(sha256(pads.o_opad || sha256(pads.o_ipad
+               || convert_to('123456789012345678' || ':' || (i * 10 + j)::text, 'UTF8'))),
+                           1, 18), 'hex');
+      u1 := ('x' || substr(hex, 1, 12))::bit(48)::bigint / 281474976710656.0::double precision;
+      u2 := ('x' || substr(hex, 13, 12))::bit(48)::bigint / 281474976710656.0::double precision;
+      u3 := ('x' || substr(hex, 25, 12))::bit(48)::bigint / 281474976710656.0::double precision;
+    end loop;
+  end loop;
+  perform set_config('bench.hmac', (extract(epoch from clock_timestamp() - t) / n)::text, false);
+  t := clock_timestamp();
+  for i in 1 .. n loop
+    s := stardust._active_seed();
+    commit;
+  end loop;
+  perform set_config('bench.lock', (extract(epoch from clock_timestamp() - t) / n)::text, false);
+  t := clock_timestamp();
+  for i in 1 .. n loop
+    commit;
+  end loop;
+  perform set_config('bench.commit', (extract(epoch from clock_timestamp() - t) / n)::text,
+                     false);
+end
+$$"""
+
+
+async def fair_cost(url: str, n: int = 5000) -> tuple[float, float]:
+    """ms per 10-pull of the fair draw's HMAC work and of its seed lock (commit excluded)."""
+    conn = await asyncpg.connect(url)
+    try:
+        if not await conn.fetchval("select to_regproc('stardust._hmac_pads') is not null"):
+            return math.nan, math.nan
+        await conn.execute(FAIR_LOOP % {"n": 200})
+        await conn.execute(FAIR_LOOP % {"n": n})
+        got = {k: float(await conn.fetchval(f"select current_setting('bench.{k}')"))
+               for k in ("hmac", "lock", "commit")}
+        return got["hmac"] * 1e3, max(0.0, got["lock"] - got["commit"]) * 1e3
+    finally:
+        await conn.close()
+
+
 async def throughput(url: str, fn, users: list[int], seconds: float) -> float:
     conns = [await asyncpg.connect(url) for _ in range(CLIENTS)]
     done = 0
@@ -339,6 +403,9 @@ async def run(url: str, seconds: float, rounds: int = 1) -> None:
          ">= 1.7x baseline"),
         (f"10-pulls/s, {CLIENTS} clients, one hot user", "hot", "bhot", False, ">= 1200"),
         ("mass_scrap of 10,000 units (ms)", "scrap", None, True, "<= 20"),
+        ("fair draw: HMAC of a 10-pull, server (ms)", "hmac", None, True,
+         "<= 5 % of server p50"),
+        ("fair draw: seed FOR SHARE lock (ms)", "lock", None, True, ""),
         ("floor: writes only, latency p50 (ms)", "f50", None, True,
          "(no rules, one statement)"),
         (f"floor: writes only, {CLIENTS} clients, one hot user", "fhot", None, False, ""),
@@ -364,6 +431,8 @@ async def run(url: str, seconds: float, rounds: int = 1) -> None:
             r = f"{(theirs / ours if lower_is_better else ours / theirs):6.2f}x"
         print(f"{name:<44} {ours:10.2f} {t} {r}  {target:<26}{spread(key)}".rstrip())
     print("\nratio: baseline/stardust for latency, stardust/baseline for throughput")
+    print(f"the fair draw's HMAC is {100 * med('hmac') / med('s50'):.1f} % of the 10-pull's"
+          f" server-side p50, its seed lock {100 * med('lock') / med('s50'):.1f} %")
     print(f"against the floor: the engine's p50 is {med('e50') / med('f50'):.2f}x the floor's,"
           f" its hot-user throughput {med('hot') / med('fhot'):.2f}x; a target below the"
           " floor is out of reach on this machine")
@@ -384,6 +453,7 @@ async def measure(url: str, base: Baseline, users: list[int], seconds: float
     m["fhot"] = await throughput(url, floor_pull10, [7], seconds)
     m["bhot"] = await throughput(url, base.pull10, [4], seconds)
     m["scrap"] = await mass_scrap_ms(url, 500)
+    m["hmac"], m["lock"] = await fair_cost(url)
     return m
 
 

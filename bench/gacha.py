@@ -66,8 +66,9 @@ class Baseline:
     COST, RATES, PITY, CAP = 1000, (0.02, 0.11), 90, 10
     SCRAP = {"R": (100, 5), "SR": (500, 25), "SSR": (10000, 500)}
 
-    def __init__(self, sizes: dict[str, int]):
+    def __init__(self, sizes: dict[str, int], extra: int = 0):
         self.sizes = sizes
+        self.extra = (None,) * extra     # pull_result's columns past the original 13
         self.rng = random.Random(1)
 
     async def pull10(self, conn: asyncpg.Connection, user_id: int, request_id: str) -> list:
@@ -117,7 +118,7 @@ class Baseline:
                 refund_g, refund_c = refund_g + g, refund_c + c
                 units.append((pos, char["anilist_id"], char["name"], rarity, False, outcome,
                               level, g, c, char["series"], char["image_url"], inv_id,
-                              pity == 0 and rarity == "SSR"))
+                              pity == 0 and rarity == "SSR") + self.extra)
             if refund_g or refund_c:
                 await conn.execute("update stardust.users set gems = gems + $2, coins = coins"
                                    " + $3 where user_id = $1", user_id, refund_g, refund_c)
@@ -184,7 +185,7 @@ begin
   ), units as (
     select array_agg(row(o.pos, o.anilist_id, o.name, o.rarity, false, 'dupe',
                          least(o.lvl, 10), 0, 0, o.series, o.image_url,
-                         coalesce(o.owned_id, up.id), false)::stardust.pull_result
+                         coalesce(o.owned_id, up.id), false%(extra)s)::stardust.pull_result
                      order by o.pos) as units
       from owned o left join up on up.anilist_id = o.anilist_id
   ), hist as (
@@ -382,12 +383,16 @@ async def run(url: str, seconds: float, rounds: int = 1) -> None:
           from generate_series(1, 199) u
           join stardust.characters c on (u * 7 + c.anilist_id) % 3 = 0""")
     await conn.execute("vacuum analyze")
-    await conn.execute(FLOOR_SQL % {"n_r": sizes["R"]})
+    # pull_result's columns past the original 13 (the fair draw's record, nulls here)
+    extra = await conn.fetchval("select count(*) - 13 from pg_attribute where attrelid ="
+                                " 'stardust.pull_result'::regclass and attnum > 0"
+                                " and not attisdropped")
+    await conn.execute(FLOOR_SQL % {"n_r": sizes["R"], "extra": ", null" * extra})
     settings = dict(await conn.fetch(
         "select name, setting from pg_settings where name in ('fsync', 'synchronous_commit',"
         " 'shared_buffers', 'server_version')"))
     await conn.close()
-    base = Baseline(sizes)
+    base = Baseline(sizes, extra)
 
     print(f"PostgreSQL {settings['server_version']}, fsync={settings['fsync']}, "
           f"synchronous_commit={settings['synchronous_commit']}, {os.cpu_count()} CPUs; "

@@ -346,3 +346,16 @@ async def test_the_verifier_works_with_the_bots_login(conn, played, make_db, pg_
         assert out.returncode == 0, out.stdout + out.stderr
     finally:
         await conn.execute("drop owned by fair_bot; drop role fair_bot")
+
+
+def test_the_verifier_is_independent_of_the_sql_draw():
+    """bot/verify.py recomputes from the rules: no SQL text, no call to the draw's helpers;
+    it reads through bot/db.py's read functions only."""
+    src = (REPO / "bot" / "verify.py").read_text()
+    assert "select" not in src.lower().replace("selects", "")
+    for name in ("_draw", "_award", "_hmac", "_active_seed", "server_seeds"):
+        assert name not in src
+    used = {m for m in ("fairness", "pull_history", "revealed_seeds", "list_banners",
+                        "catalogue_pool") if f"db.{m}(" in src}
+    assert used == {"fairness", "pull_history", "revealed_seeds", "list_banners",
+                    "catalogue_pool"}

@@ -99,6 +99,6 @@ comment on function stardust.pull(bigint, integer, integer, text) is
   'pull without an SSR is an SSR); a 10-pull holds an SR or better; on a banner an SSR/SR is '
   'a rate-up unit with probability rate_up_chance, and each pull adds a spark point. Copies '
   'past dupe level 10 are auto-scrapped. Provably fair: each unit is drawn from '
-  'HMAC-SHA256(server seed, client_seed:nonce), see fairness(). SDARG bad count, SDNSF not enough gems, SDBNR '
-  'banner unknown/not running, SDIDM request id reused. Same p_request_id = same result.\n'
+  'HMAC-SHA256(server seed, client_seed:nonce), see fairness(). SDARG bad count, SDNSF not '
+  'enough gems, SDBNR banner unknown/not running, SDIDM request id reused. Same p_request_id = same result.\n'
   'select * from stardust.pull(p_user_id => 42, p_count => 10);';

@@ -140,6 +140,10 @@ async def test_migration_makes_one_active_seed_committed_by_its_sha256(tx):
     assert (fair["client_seed"], fair["nonce"]) == ("5", 0)      # a player not seen yet
     assert rows[0]["seed"].hex() not in json.dumps([str(v) for v in fair.values()])
     assert await tx.fetch("select * from stardust.revealed_seeds()") == []
+    for bad in (0, -1, None):
+        with sqlstate("SDARG"):
+            async with tx.transaction():
+                await tx.fetch("select * from stardust.fairness($1)", bad)
 
 
 async def test_rotating_twice_reveals_both_in_order(tx):

@@ -104,15 +104,16 @@ def verify(history: Iterable[Mapping[str, Any]], seeds: Mapping[int, Mapping[str
                     pity = 0 if u["rarity"] == "SSR" else pity + 1
             continue
         sid = units[0]["seed_id"]
+        broken = {}                     # position -> why its nonce or seed is out of line
         for u in units:
             if u["nonce"] != next_nonce or u["seed_id"] != sid:
-                report.problems.append(f"pull {pull_id} #{u['position']}: nonce {u['nonce']}"
-                                       f" (seed #{u['seed_id']}), expected {next_nonce} on "
-                                       f"seed #{sid}: nonces must run 0, 1, 2, ... unbroken")
-                report.failed[sid] += 0
-            next_nonce = u["nonce"] + 1
+                broken[u["position"]] = (f"nonce {u['nonce']} on seed #{u['seed_id']}, expected"
+                                         f" {next_nonce} on seed #{sid} (nonces run 0, 1, 2,"
+                                         " ... unbroken, one seed per call)")
+            next_nonce = (u["nonce"] if u["nonce"] is not None else next_nonce) + 1
         if sid not in seeds:
             report.pending[sid] += len(units)
+            report.problems += [f"pull {pull_id} #{pos}: {why}" for pos, why in broken.items()]
             if source == "pull":
                 for u in units:
                     pity = 0 if u["rarity"] == "SSR" else pity + 1
@@ -142,7 +143,7 @@ def verify(history: Iterable[Mapping[str, Any]], seeds: Mapping[int, Mapping[str
         banner = banners.get(units[0]["banner_id"]) if source == "pull" else None
         for u, (rarity, forced, u2, u3) in zip(units, want):
             where = f"pull {pull_id} #{u['position']} (nonce {u['nonce']})"
-            bad = []
+            bad = [broken[u["position"]]] if u["position"] in broken else []
             if u["rarity"] != rarity:
                 bad.append(f"rarity {u['rarity']}, the seed gives {rarity}")
             if bool(u["is_pity"]) != forced:

@@ -1,6 +1,7 @@
 """Gacha benchmark: the PL/pgSQL engine against a client-side baseline, in one run.
 
-    .venv/bin/python bench/gacha.py [--durable] [--seconds 5] [--rounds 1] [--url postgresql://...]
+    .venv/bin/python bench/gacha.py [--durable] [--seconds 5] [--rounds 1] [--fair-only]
+                                    [--url postgresql://...]
 
 Starts a throwaway PostgreSQL (fsync off unless --durable; or uses --url, which must be an
 empty database), migrates it, loads a catalogue of 250 SSR / 1,250 SR / 10,000 R, then
@@ -11,6 +12,9 @@ measures:
   * 10-pulls per second with 32 clients on 32 distinct users;
   * 10-pulls per second with 32 clients on one hot user (serialised by its row lock);
   * mass_scrap of a 10,000-unit inventory;
+  * the provably fair draw's own cost per 10-pull, server-side: its HMAC-SHA256 work (ten
+    units) and its seed lock, against the 10-pull's server-side p50 (the HMAC's budget is
+    5 %); nan when the database has no fair draw (an older sql/ via STARDUST_SQL_DIR);
   * the floor: the same latency and hot-user throughput for a function that only makes a
     10-pull's writes (charge, ten inventory upserts, history, ledger and idempotency rows)
     in one statement, without any rule - what this machine and schema cost before the
@@ -28,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import random
 import statistics
@@ -62,8 +67,9 @@ class Baseline:
     COST, RATES, PITY, CAP = 1000, (0.02, 0.11), 90, 10
     SCRAP = {"R": (100, 5), "SR": (500, 25), "SSR": (10000, 500)}
 
-    def __init__(self, sizes: dict[str, int]):
+    def __init__(self, sizes: dict[str, int], extra: int = 0):
         self.sizes = sizes
+        self.extra = (None,) * extra     # pull_result's columns past the original 13
         self.rng = random.Random(1)
 
     async def pull10(self, conn: asyncpg.Connection, user_id: int, request_id: str) -> list:
@@ -113,7 +119,7 @@ class Baseline:
                 refund_g, refund_c = refund_g + g, refund_c + c
                 units.append((pos, char["anilist_id"], char["name"], rarity, False, outcome,
                               level, g, c, char["series"], char["image_url"], inv_id,
-                              pity == 0 and rarity == "SSR"))
+                              pity == 0 and rarity == "SSR") + self.extra)
             if refund_g or refund_c:
                 await conn.execute("update stardust.users set gems = gems + $2, coins = coins"
                                    " + $3 where user_id = $1", user_id, refund_g, refund_c)
@@ -180,7 +186,7 @@ begin
   ), units as (
     select array_agg(row(o.pos, o.anilist_id, o.name, o.rarity, false, 'dupe',
                          least(o.lvl, 10), 0, 0, o.series, o.image_url,
-                         coalesce(o.owned_id, up.id), false)::stardust.pull_result
+                         coalesce(o.owned_id, up.id), false%(extra)s)::stardust.pull_result
                      order by o.pos) as units
       from owned o left join up on up.anilist_id = o.anilist_id
   ), hist as (
@@ -264,6 +270,74 @@ async def server_time(url: str, user_id: int, n: int) -> tuple[float, float]:
         await conn.close()
 
 
+# The provably fair draw's own work per 10-pull, server-side: the HMAC's padded keys once,
+# then per unit the statements _draw runs for it (two sha256, three 48-bit reads); and the
+# active seed's FOR SHARE lock (_active_seed) in its own committed transaction (less an
+# empty commit). Each is timed next to a real 10-pull (committed), iteration by iteration,
+# so that both see the same load: this machine's speed varies far more than 5 % over a run.
+FAIR_LOOP = """
+do $$
+declare
+  seed   bytea := stardust._new_server_seed();
+  pads   record;
+  hex    text;
+  u1     double precision;
+  u2     double precision;
+  u3     double precision;
+  t      timestamptz;
+  s      record;
+  dp     double precision[] := '{}';
+  dh     double precision[] := '{}';
+  dl     double precision[] := '{}';
+  dc     double precision[] := '{}';
+begin
+  for i in 1 .. %(n)s loop
+    t := clock_timestamp();
+    perform stardust.pull(%(user)s, 10, p_request_id => md5(random()::text));
+    commit;
+    dp := dp || extract(epoch from clock_timestamp() - t)::double precision;
+    t := clock_timestamp();
+    pads := stardust._hmac_pads(seed);
+    for j in 0 .. 9 loop
+      hex := encode(substr(sha256(pads.o_opad || sha256(pads.o_ipad
+               || convert_to('123456789012345678' || ':' || (i * 10 + j)::text, 'UTF8'))),
+                           1, 18), 'hex');
+      u1 := ('x' || substr(hex, 1, 12))::bit(48)::bigint / 281474976710656.0::double precision;
+      u2 := ('x' || substr(hex, 13, 12))::bit(48)::bigint / 281474976710656.0::double precision;
+      u3 := ('x' || substr(hex, 25, 12))::bit(48)::bigint / 281474976710656.0::double precision;
+    end loop;
+    dh := dh || extract(epoch from clock_timestamp() - t)::double precision;
+    t := clock_timestamp();
+    s := stardust._active_seed();
+    commit;
+    dl := dl || extract(epoch from clock_timestamp() - t)::double precision;
+    t := clock_timestamp();
+    commit;
+    dc := dc || extract(epoch from clock_timestamp() - t)::double precision;
+  end loop;
+  perform set_config('bench.fair', (select string_agg(
+      (select percentile_cont(0.5) within group (order by x) from unnest(a) x)::text, ',')
+    from (values (1, dp), (2, dh), (3, dl), (4, dc)) v(n, a)), false);
+end
+$$"""
+
+
+async def fair_cost(url: str, user_id: int, n: int = 2000) -> tuple[float, float, float]:
+    """ms: a 10-pull's server time (p50), the fair draw's HMAC work per 10-pull (p50) and
+    its seed lock (p50, less an empty commit), measured side by side."""
+    conn = await asyncpg.connect(url)
+    try:
+        if not await conn.fetchval("select to_regproc('stardust._hmac_pads') is not null"):
+            return math.nan, math.nan, math.nan
+        await conn.execute(FAIR_LOOP % {"n": 100, "user": user_id})
+        await conn.execute(FAIR_LOOP % {"n": n, "user": user_id})
+        pull, hmac, lock, commit = (float(x) * 1e3 for x in (
+            await conn.fetchval("select current_setting('bench.fair')")).split(","))
+        return pull, hmac, max(0.0, lock - commit)
+    finally:
+        await conn.close()
+
+
 async def throughput(url: str, fn, users: list[int], seconds: float) -> float:
     conns = [await asyncpg.connect(url) for _ in range(CLIENTS)]
     done = 0
@@ -304,7 +378,7 @@ async def mass_scrap_ms(url: str, user_id: int, rounds: int = 5) -> float:
         await conn.close()
 
 
-async def run(url: str, seconds: float, rounds: int = 1) -> None:
+async def run(url: str, seconds: float, rounds: int = 1, fair_only: bool = False) -> None:
     conn = await asyncpg.connect(url)
     await conn.execute("select stardust.upsert_characters($1::jsonb)", json.dumps(catalogue()))
     users = list(range(1, 200))
@@ -318,17 +392,28 @@ async def run(url: str, seconds: float, rounds: int = 1) -> None:
           from generate_series(1, 199) u
           join stardust.characters c on (u * 7 + c.anilist_id) % 3 = 0""")
     await conn.execute("vacuum analyze")
-    await conn.execute(FLOOR_SQL % {"n_r": sizes["R"]})
+    # pull_result's columns past the original 13 (the fair draw's record, nulls here)
+    extra = await conn.fetchval("select count(*) - 13 from pg_attribute where attrelid ="
+                                " 'stardust.pull_result'::regclass and attnum > 0"
+                                " and not attisdropped")
+    await conn.execute(FLOOR_SQL % {"n_r": sizes["R"], "extra": ", null" * extra})
     settings = dict(await conn.fetch(
         "select name, setting from pg_settings where name in ('fsync', 'synchronous_commit',"
         " 'shared_buffers', 'server_version')"))
     await conn.close()
-    base = Baseline(sizes)
+    base = Baseline(sizes, extra)
 
     print(f"PostgreSQL {settings['server_version']}, fsync={settings['fsync']}, "
           f"synchronous_commit={settings['synchronous_commit']}, {os.cpu_count()} CPUs; "
           f"catalogue {N_SSR}/{N_SR}/{N_R}; {CLIENTS} clients; {seconds:g} s per run"
           + (f"; median of {rounds} rounds (min-max after it)" if rounds > 1 else ""))
+    if fair_only:
+        for _ in range(rounds):
+            pull, hmac, lock = await fair_cost(url, 8)
+            print(f"fair draw, side by side (p50s, ms): 10-pull {pull:.3f}, its HMAC work "
+                  f"{hmac:.3f} ({100 * hmac / pull:.1f} %), its seed lock {lock:.3f} "
+                  f"({100 * lock / pull:.1f} %)")
+        return
     results = [await measure(url, base, users, seconds) for _ in range(rounds)]
     rows = [  # name, key, baseline key, latency (ratio inverted), target
         ("10-pull latency p50 (ms)", "e50", "b50", True, "<= 0.6"),
@@ -339,6 +424,9 @@ async def run(url: str, seconds: float, rounds: int = 1) -> None:
          ">= 1.7x baseline"),
         (f"10-pulls/s, {CLIENTS} clients, one hot user", "hot", "bhot", False, ">= 1200"),
         ("mass_scrap of 10,000 units (ms)", "scrap", None, True, "<= 20"),
+        ("fair draw: 10-pull server p50, side by side", "fpull", None, True, ""),
+        ("fair draw: its HMAC work p50 (ms)", "hmac", None, True, "<= 5 % of the line above"),
+        ("fair draw: its seed FOR SHARE lock p50 (ms)", "lock", None, True, ""),
         ("floor: writes only, latency p50 (ms)", "f50", None, True,
          "(no rules, one statement)"),
         (f"floor: writes only, {CLIENTS} clients, one hot user", "fhot", None, False, ""),
@@ -364,6 +452,9 @@ async def run(url: str, seconds: float, rounds: int = 1) -> None:
             r = f"{(theirs / ours if lower_is_better else ours / theirs):6.2f}x"
         print(f"{name:<44} {ours:10.2f} {t} {r}  {target:<26}{spread(key)}".rstrip())
     print("\nratio: baseline/stardust for latency, stardust/baseline for throughput")
+    print(f"the fair draw's HMAC is {100 * med('hmac') / med('fpull'):.1f} % of a 10-pull's"
+          f" server-side time (p50s measured side by side), its seed lock"
+          f" {100 * med('lock') / med('fpull'):.1f} %")
     print(f"against the floor: the engine's p50 is {med('e50') / med('f50'):.2f}x the floor's,"
           f" its hot-user throughput {med('hot') / med('fhot'):.2f}x; a target below the"
           " floor is out of reach on this machine")
@@ -384,6 +475,7 @@ async def measure(url: str, base: Baseline, users: list[int], seconds: float
     m["fhot"] = await throughput(url, floor_pull10, [7], seconds)
     m["bhot"] = await throughput(url, base.pull10, [4], seconds)
     m["scrap"] = await mass_scrap_ms(url, 500)
+    m["fpull"], m["hmac"], m["lock"] = await fair_cost(url, 8)
     return m
 
 
@@ -396,18 +488,20 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=1,
                     help="repeat every measure and print the median (this machine varies by"
                          " +-15 %% from run to run)")
+    ap.add_argument("--fair-only", action="store_true",
+                    help="only the fair draw's cost next to a 10-pull (quick)")
     args = ap.parse_args()
     if args.rounds < 1:
         ap.error("--rounds must be at least 1")
     if args.url:
         migrate.migrate(args.url)
-        asyncio.run(run(args.url, args.seconds, args.rounds))
+        asyncio.run(run(args.url, args.seconds, args.rounds, args.fair_only))
         return
     with throwaway("stardust-bench-", fast=not args.durable) as cluster:
         cluster.ensure_database("bench")
         url = cluster.url("bench")
         migrate.migrate(url)
-        asyncio.run(run(url, args.seconds, args.rounds))
+        asyncio.run(run(url, args.seconds, args.rounds, args.fair_only))
 
 
 if __name__ == "__main__":

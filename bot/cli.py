@@ -128,6 +128,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    from bot import config, verify
+
+    url = config.normalize_url(args.url) if args.url else config.database_url()
+    return verify.main(args.user, url)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="stardust",
@@ -165,6 +172,16 @@ def build_parser() -> argparse.ArgumentParser:
     con.add_argument("--out", default="stardust-console", help="where images are written")
     con.add_argument("--offline", action="store_true", help="never fetch character art")
     con.set_defaults(func=cmd_console)
+
+    ver = sub.add_parser("verify", help="recompute a player's pulls from the revealed seeds",
+                         description="Provably fair pulls: recompute every unit the player "
+                                     "drew with a revealed server seed (docs/FAIRNESS.md); "
+                                     "prints a verdict per seed, exits 1 on any mismatch.")
+    ver.add_argument("--user", type=int, required=True, help="the player's user id")
+    ver.add_argument("--url", default=None,
+                     help="database URL (default: DATABASE_URL or the embedded database);"
+                          " the bot's login is enough")
+    ver.set_defaults(func=cmd_verify)
 
     imp = sub.add_parser("import-characters", help="import the catalogue from AniList")
     imp.add_argument("--top", type=int, default=10000, help="how many characters (by favourites)")

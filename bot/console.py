@@ -24,13 +24,14 @@ from typing import Any, Awaitable, Callable, TextIO
 
 from bot.db import Database, GameError
 from bot.handlers import ArtSource, Context, Reply, apology, error_reply
-from bot.handlers import (admin, battle, collection, expedition, gacha, items, privacy, profile,
-                          progress, raid, shop, team)
+from bot.handlers import (admin, battle, collection, expedition, fairness, gacha, items,
+                          privacy, profile, progress, raid, shop, team)
 
 # command path -> handler; options come from the handler's signature
 COMMANDS: dict[str, Callable[..., Awaitable[Reply]]] = {
     "pull": gacha.pull, "spark": gacha.spark, "starter": gacha.starter,
     "banner": gacha.banners, "rates": gacha.rates, "history": gacha.history,
+    "fairness": fairness.fairness,
     "inventory": collection.inventory, "view": collection.view, "lock": collection.lock,
     "unlock": collection.unlock, "scrap unit": collection.scrap,
     "scrap mass": collection.mass_scrap, "team view": team.team_view,
@@ -67,6 +68,8 @@ HELP = {
     "starter": "claim the starter pack (10 free pulls, one SSR)",
     "banner": "the limited banners", "rates": "disclosed probabilities (banner:<id>)",
     "history": "your pulls (before:<pull id>)",
+    "fairness": "provably fair pulls: the seed commitment, your client seed and nonce "
+                "(seed:<text> sets your client seed)",
     "inventory": "your collection (rarity:SSR|SR|R sort:date|power|rarity|name|dupes page:N)",
     "view": "one unit (unit:<id>)", "lock": "protect a unit (unit:<id>)",
     "unlock": "unprotect a unit (unit:<id>)", "scrap unit": "scrap a unit (unit:<id>)",

@@ -206,6 +206,25 @@ class Database:
             "select * from stardust.pull_history(p_user_id => $1, p_limit => $2,"
             " p_before => $3)", user_id, limit, before)
 
+    # -- provably fair pulls ----------------------------------------------------------------
+    async def fairness(self, user_id: int) -> Record:
+        return await self._fetchrow("select * from stardust.fairness(p_user_id => $1)", user_id)
+
+    async def set_client_seed(self, user_id: int, client_seed: str,
+                              request_id: str | None) -> Record:
+        return await self._fetchrow(
+            "select * from stardust.set_client_seed(p_user_id => $1, p_client_seed => $2,"
+            " p_request_id => $3)", user_id, client_seed, request_id)
+
+    async def revealed_seeds(self, limit: int = 10, before: int | None = None) -> list[Record]:
+        return await self._fetch(
+            "select * from stardust.revealed_seeds(p_limit => $1, p_before => $2)",
+            limit, before)
+
+    async def catalogue_pool(self, rarity: str) -> list[Record]:
+        return await self._fetch("select * from stardust.catalogue_pool(p_rarity => $1)",
+                                 rarity)
+
     # -- collection -----------------------------------------------------------------------
     async def inventory(self, user_id: int, sort: str = "date", rarity: str | None = None,
                         limit: int = 50, offset: int = 0) -> list[Record]:

@@ -210,3 +210,23 @@ async def test_forget_me_asks_before_erasing(db_url, conn, tmp_path):
         assert await conn.fetchval(f"select count(*) from stardust.{table}"
                                    " where user_id = 57") == 0
     assert await conn.fetchval("select count(*) from stardust.erasures") == 1
+
+
+async def test_console_fairness_shows_and_sets_the_client_seed(db_url, conn, tmp_path):
+    db = await Database.connect(db_url, max_size=2)
+    out = io.StringIO()
+    console = Console(db=db, user_id=57, out_dir=tmp_path, art=ArtSource(), stream=out,
+                      display_name="Ada")
+    try:
+        reply = await console.run("/fairness")
+        fields = {n: v for n, v, _ in reply.fields}
+        assert reply.ephemeral and fields["Your client seed"] == "`57`"
+        assert await conn.fetchval("select commitment from stardust.server_seeds"
+                                   " where revealed_at is null") in fields["Active server seed"]
+        reply = await console.run("/fairness seed:moonlight")
+        assert reply.title == "Client seed set"
+        assert {n: v for n, v, _ in reply.fields}["Your client seed"] == "`moonlight`"
+    finally:
+        await db.close()
+    assert await conn.fetchval("select client_seed from stardust.users where user_id = 57") == (
+        "moonlight")

@@ -85,7 +85,8 @@ async def rates(ctx: Context, banner: int | None = None) -> Reply:
             value += f"\nfeatured: {float(r['featured_rate']) * 100:.3f} % per pull"
         fields.append((r["rarity"], value + f"\n{r['note']}", False))
     return Reply(title="Rates" + (f" — banner #{banner}" if banner else " — standard pool"),
-                 fields=fields, colour=INFO_COLOUR)
+                 fields=fields, colour=INFO_COLOUR,
+                 footer="Every pull is provably fair: see /fairness")
 
 
 async def history(ctx: Context, before: int | None = None) -> Reply:

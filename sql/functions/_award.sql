@@ -8,6 +8,13 @@ create or replace function stardust._award(
   p_is_pity    boolean[],
   p_fixed      integer[],
   p_u          double precision[],
+  -- the provably fair draw's record (null for spark and shop): seed, first nonce, client
+  -- seed, and for rate-up picks the list size and index (pool picks get theirs here)
+  p_seed_id     integer default null,
+  p_nonce       bigint default null,
+  p_client_seed text default null,
+  p_list_n      integer[] default null,
+  p_list_idx    integer[] default null,
   out o_units   stardust.pull_result[],
   out o_pull_id bigint,
   out o_gems    bigint,
@@ -43,18 +50,22 @@ begin
            (select max(p.pool_idx) + 1 from stardust.characters p where p.rarity = 'SR') as sr,
            (select max(p.pool_idx) + 1 from stardust.characters p where p.rarity = 'R') as r
   ), draws as (
-    select d.ord::integer as pos, d.rarity as drawn, d.fixed,
-           coalesce(d.fixed,
+    select x.pos, x.drawn, x.fixed, x.size, x.idx,
+           coalesce(x.fixed,
                     (select p.anilist_id from stardust.characters p
-                      where p.rarity = d.rarity
-                        and p.pool_idx = floor(d.u * case d.rarity when 'SSR' then s.ssr
-                                                                   when 'SR' then s.sr
-                                                                   else s.r end)::integer))
-             as aid
-      from unnest(p_rarities, p_fixed, p_u) with ordinality d(rarity, fixed, u, ord)
-     cross join sizes s
+                      where p.rarity = x.drawn and p.pool_idx = x.idx)) as aid
+      from (select d.ord::integer as pos, d.rarity as drawn, d.fixed,
+                   coalesce(p_list_n[d.ord], z.size) as size,
+                   coalesce(p_list_idx[d.ord], floor(d.u * z.size)::integer) as idx
+              from unnest(p_rarities, p_fixed, p_u) with ordinality d(rarity, fixed, u, ord)
+             cross join sizes s
+             cross join lateral (select case when d.u is null then null
+                                             when d.rarity = 'SSR' then s.ssr
+                                             when d.rarity = 'SR' then s.sr
+                                             else s.r end as size) z) x
   ), owned as (
-    select dr.pos, dr.drawn, dr.fixed, c.anilist_id, c.name, c.series, c.image_url, c.rarity,
+    select dr.pos, dr.drawn, dr.fixed, dr.size, dr.idx, c.anilist_id, c.name, c.series,
+           c.image_url, c.rarity,
            i.id as owned_id, i.team_slot,
            coalesce(i.dupe_level::integer, -1)
              + row_number() over (partition by c.anilist_id order by dr.pos)::integer as raw
@@ -85,7 +96,11 @@ begin
                          case when o.scrapped then 'scrapped' when o.level = 0 then 'new'
                               else 'dupe' end,
                          o.level, o.gems, o.coins, o.series, o.image_url,
-                         coalesce(o.owned_id, up.id), p_is_pity[o.pos]
+                         coalesce(o.owned_id, up.id), p_is_pity[o.pos],
+                         p_seed_id, p_nonce + o.pos - 1,
+                         case when p_seed_id is not null then p_client_seed end,
+                         o.size, o.idx,
+                         case when p_seed_id is not null then p_list_n[o.pos] is not null end
                         )::stardust.pull_result order by o.pos) as units,
            sum(o.gems)::bigint as gems, sum(o.coins)::bigint as coins,
            bool_or(o.team_slot is not null) as team,
@@ -117,9 +132,10 @@ begin
   end if;
 end
 $$;
-revoke all on function stardust._award(bigint, text, stardust.banners, text, jsonb, text[], boolean[], integer[], double precision[]) from public;
-comment on function stardust._award(bigint, text, stardust.banners, text, jsonb, text[], boolean[], integer[], double precision[]) is
+revoke all on function stardust._award(bigint, text, stardust.banners, text, jsonb, text[], boolean[], integer[], double precision[], integer, bigint, text, integer[], integer[]) from public;
+comment on function stardust._award(bigint, text, stardust.banners, text, jsonb, text[], boolean[], integer[], double precision[], integer, bigint, text, integer[], integer[]) is
   'Internal: resolve drawn rarities/positions to characters and give them to the user '
-  '(dupe levels, auto-scrap past the cap), record the call in the pull history; returns the '
+  '(dupe levels, auto-scrap past the cap), record the call in the pull history (with the '
+  'fair draw''s seed, nonces, client seed, pool size and index); returns the '
   'units in order, the pulls row id, the auto-scrap refund for the caller to credit and '
   'whether a team member was drawn again (its power rose).';

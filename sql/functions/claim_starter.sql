@@ -11,6 +11,8 @@ declare
   v_result jsonb;
   v_award  record;
   v_draw   record;
+  v_seed   record;
+  v_client text;
   v_n      integer := (v_cfg ->> 'starter_pulls')::integer;
   v_empty  stardust.banners;
 begin
@@ -27,20 +29,26 @@ begin
             hint = format('You claimed it on %s UTC.',
                           to_char(v_user.starter_claimed_at at time zone 'UTC', 'YYYY-MM-DD'));
   end if;
-  -- free standard-pool pulls that neither use nor move the pity counter; if none is an
-  -- SSR, the last one is
-  v_draw := stardust._draw(v_n, 0, v_cfg, v_empty);
+  -- free standard-pool pulls, provably fair like pull's (one nonce each), that neither use
+  -- nor move the pity counter; if none is an SSR, the last one is (a forced SSR, flagged
+  -- is_pity, still picked by its u3)
+  v_seed := stardust._active_seed();
+  v_client := coalesce(v_user.client_seed, p_user_id::text);
+  v_draw := stardust._draw(v_n, 0, v_cfg, v_empty, v_seed.o_seed, v_client, v_user.nonce);
   if not ('SSR' = any(v_draw.o_rarities)) then
     v_draw.o_rarities[v_n] := 'SSR';
+    v_draw.o_is_pity[v_n] := true;
   end if;
   v_award := stardust._award(p_user_id, 'starter', v_empty, p_request_id, v_cfg,
-                             v_draw.o_rarities, array_fill(false, array[v_n]),
-                             v_draw.o_fixed, v_draw.o_u);
+                             v_draw.o_rarities, v_draw.o_is_pity, v_draw.o_fixed, v_draw.o_u,
+                             v_seed.o_id, v_user.nonce, v_client, v_draw.o_list_n,
+                             v_draw.o_list_idx);
   perform stardust._credit(p_user_id, v_award.o_gems, v_award.o_coins, 'auto_scrap',
                            p_request_id);
   -- the starter's pulls count as pulls made, its SSR as pulled
   update stardust.users u
      set starter_claimed_at = now(),
+         nonce = u.nonce + v_n,
          pulls_made = u.pulls_made + v_n,
          ssr_pulled = u.ssr_pulled
                       + (select count(*) from unnest(v_award.o_units) x where x.rarity = 'SSR')
@@ -56,5 +64,6 @@ revoke all on function stardust.claim_starter(bigint, text) from public;
 grant execute on function stardust.claim_starter(bigint, text) to stardust_bot;
 comment on function stardust.claim_starter(bigint, text) is
   E'The starter pack, once per user: starter_pulls (10) free standard-pool pulls with at '
-  'least one SSR; they do not touch pity or spark points. Same columns as pull. SDDON if '
+  'least one SSR (flagged is_pity when forced); they do not touch pity or spark points and '
+  'are provably fair like pull''s. Same columns as pull. SDDON if '
   'already claimed.\nselect * from stardust.claim_starter(p_user_id => 42);';

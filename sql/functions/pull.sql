@@ -15,6 +15,8 @@ declare
   v_result jsonb;
   v_award  record;
   v_draw   record;
+  v_seed   record;
+  v_client text;
   v_cost   bigint;
   v_unit   stardust.pull_result;
   v_ssr    integer := 0;
@@ -39,9 +41,15 @@ begin
   if v_user.gems < v_cost then
     perform stardust._credit(p_user_id, -v_cost, 0, 'pull', p_request_id);  -- raises SDNSF
   end if;
-  v_draw := stardust._draw(p_count, v_user.pity_counter, v_cfg, v_banner);
+  -- provably fair: the active seed (share-locked until commit, after the users row), the
+  -- client seed, and nonces v_user.nonce .. + p_count - 1, taken under the users row lock
+  v_seed := stardust._active_seed();
+  v_client := coalesce(v_user.client_seed, p_user_id::text);
+  v_draw := stardust._draw(p_count, v_user.pity_counter, v_cfg, v_banner, v_seed.o_seed,
+                           v_client, v_user.nonce);
   v_award := stardust._award(p_user_id, 'pull', v_banner, p_request_id, v_cfg, v_draw.o_rarities,
-                             v_draw.o_is_pity, v_draw.o_fixed, v_draw.o_u);
+                             v_draw.o_is_pity, v_draw.o_fixed, v_draw.o_u, v_seed.o_id,
+                             v_user.nonce, v_client, v_draw.o_list_n, v_draw.o_list_idx);
   foreach v_unit in array v_award.o_units loop
     v_ssr := v_ssr + (v_unit.rarity = 'SSR')::integer;
     v_new := v_new or v_unit.outcome = 'new';
@@ -55,6 +63,7 @@ begin
        set gems = u.gems - v_cost + v_award.o_gems,
            coins = u.coins + v_award.o_coins,
            pity_counter = v_draw.o_pity,
+           nonce = u.nonce + p_count,
            banner_points = case when p_banner_id is null then u.banner_points
                                 when u.points_banner_id = p_banner_id
                                 then u.banner_points + p_count
@@ -89,6 +98,7 @@ comment on function stardust.pull(bigint, integer, integer, text) is
   'null) or an active limited banner. Rates SSR 2 %, SR 11 %, R 87 %; hard pity (the 90th '
   'pull without an SSR is an SSR); a 10-pull holds an SR or better; on a banner an SSR/SR is '
   'a rate-up unit with probability rate_up_chance, and each pull adds a spark point. Copies '
-  'past dupe level 10 are auto-scrapped. SDARG bad count, SDNSF not enough gems, SDBNR '
-  'banner unknown/not running, SDIDM request id reused. Same p_request_id = same result.\n'
+  'past dupe level 10 are auto-scrapped. Provably fair: each unit is drawn from '
+  'HMAC-SHA256(server seed, client_seed:nonce), see fairness(). SDARG bad count, SDNSF not '
+  'enough gems, SDBNR banner unknown/not running, SDIDM request id reused. Same p_request_id = same result.\n'
   'select * from stardust.pull(p_user_id => 42, p_count => 10);';

@@ -5,7 +5,9 @@ create or replace function stardust.pull_history(
 returns table (pull_id bigint, pulled_at timestamptz, source text, banner_id integer,
                banner_name text, "position" integer, anilist_id integer, name text,
                rarity text, is_rate_up boolean, is_pity boolean, outcome text,
-               dupe_level integer, gems_refund bigint, coins_refund bigint)
+               dupe_level integer, gems_refund bigint, coins_refund bigint,
+               seed_id integer, nonce bigint, client_seed text, pool_size integer,
+               pool_idx integer, rate_up_pick boolean)
 language plpgsql stable security definer
 set search_path = pg_catalog, pg_temp
 as $$
@@ -27,7 +29,8 @@ begin
   )
   select c.id, c.pulled_at, c.source, c.banner_id, b.name, u.position, u.anilist_id,
          u.name, u.rarity, u.is_rate_up, u.is_pity, u.outcome, u.dupe_level, u.gems_refund,
-         u.coins_refund
+         u.coins_refund, u.seed_id, u.nonce, u.client_seed, u.pool_size, u.pool_idx,
+         u.rate_up_pick
     from calls c
     cross join lateral unnest(c.units) u
     left join stardust.banners b on b.id = c.banner_id
@@ -40,6 +43,8 @@ revoke all on function stardust.pull_history(bigint, integer, bigint) from publi
 grant execute on function stardust.pull_history(bigint, integer, bigint) to stardust_bot;
 comment on function stardust.pull_history(bigint, integer, bigint) is
   E'The user''s pulls (pull, spark, starter), newest first, with banner, rarity, outcome '
-  'and time. A page holds whole calls, at most p_limit units; the next page is '
+  'and time, and for drawn units (pull, starter) the provably fair record: server seed id, '
+  'nonce, client seed, and the pool size and index picked (rate_up_pick: from the banner''s '
+  'rate-up units of that rarity). A page holds whole calls, at most p_limit units; the next page is '
   'p_before => the smallest pull_id shown.\n'
   'select * from stardust.pull_history(p_user_id => 42, p_limit => 20);';

@@ -48,7 +48,9 @@ begin
                                   v_n, v_n, round(100 / v_e, 3))
            when 'SR' then 'A 10-pull whose first nine are R draws its tenth from SR or better, '
                           'so 10-pulls give slightly more SR than single pulls.'
-           else 'R is every pull that is not SSR or SR.'
+           else 'R is every pull that is not SSR or SR. Every pull is provably fair: '
+                'it is drawn from a server seed committed in advance and your client seed, '
+                'and can be checked once the seed is revealed (see /fairness).'
          end
     from rows r left join pool p on p.rarity = r.rarity
    order by r.ord;
@@ -59,4 +61,4 @@ grant execute on function stardust.rates(integer) to stardust_bot;
 comment on function stardust.rates(integer) is
   E'The disclosed probabilities per pull: base rates, the consolidated rates with hard pity '
   'included (single pulls), and on a banner the chance per pull of a featured unit of each '
-  'rarity. SDBNR for an unknown banner.\nselect * from stardust.rates();';
+  'rarity. Pulls are provably fair (see fairness()). SDBNR for an unknown banner.\nselect * from stardust.rates();';

@@ -1,5 +1,7 @@
-"""Statistics of the gacha, with fixed seeds (setseed per connection) and bounds of about
-five standard deviations, so they do not flake, and hard guarantees checked exactly.
+"""Statistics of the gacha's provably fair stream (HMAC-SHA256 of the server seed over
+client_seed:nonce), with fixed seeds (a known server seed inserted here, a fixed client seed
+per player) and bounds of about five standard deviations, so they do not flake, and hard
+guarantees checked exactly.
 
 100,000 single pulls (half on the standard pool, half on a limited banner) and 2,000
 10-pulls run once for the module, on parallel connections, each pull its own transaction
@@ -7,6 +9,7 @@ as in production.
 """
 
 import asyncio
+import hashlib
 import json
 from collections import Counter, defaultdict
 
@@ -24,7 +27,6 @@ N_SSR, N_SR, N_R = 60, 200, 600
 RUN = """
 do $$
 begin
-  perform setseed({seed});
   for i in 1 .. {calls} loop
     perform stardust.pull({user}, {count}, {banner});
     commit;
@@ -45,13 +47,18 @@ async def stats(make_db):
             " now() + interval '1 day', p_spark_cost => 1000000)")
         runs = [(101, SINGLES, 1, "null", 0.11), (102, SINGLES, 1, banner, 0.22),
                 (103, TENS, 10, "null", 0.33), (104, TENS, 10, banner, 0.44)]
-        for user, calls, count, _, _ in runs:
+        seed = hashlib.sha256(b"stardust pull statistics").digest()
+        await admin.execute("insert into stardust.server_seeds (seed, commitment)"
+                            " values ($1, $2)", seed, hashlib.sha256(seed).hexdigest())
+        for user, calls, count, _, client_seed in runs:
             await admin.execute("select stardust.grant($1, $2)", user, calls * count * 1000)
+            await admin.fetch("select * from stardust.set_client_seed($1, $2)", user,
+                              f"stats {client_seed}")
 
-        async def run(user, calls, count, banner_id, seed):
+        async def run(user, calls, count, banner_id, _client_seed):
             c = await asyncpg.connect(url)
             try:
-                await c.execute(RUN.format(seed=seed, calls=calls, user=user, count=count,
+                await c.execute(RUN.format(calls=calls, user=user, count=count,
                                            banner=banner_id))
             finally:
                 await c.close()

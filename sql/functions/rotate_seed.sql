@@ -1,0 +1,36 @@
+create or replace function stardust.rotate_seed()
+returns table (id integer, seed text, commitment text, created_at timestamptz,
+               revealed_at timestamptz)
+language plpgsql volatile security definer
+set search_path = pg_catalog, pg_temp
+as $$
+-- Reveal the active seed (and any older unrevealed one) and make a new active seed.
+-- Locks: SHARE ROW EXCLUSIVE on the table serialises rotations (a second rotation then sees
+-- the first one's new seed) without blocking draws (they only take row locks); the UPDATE
+-- then waits for every draw holding the seed FOR SHARE (see _active_seed), and draws that
+-- come later wait for this transaction, then use the new seed. revealed_at is read after
+-- those waits, so it is later than every draw made with the seed.
+begin
+  lock table stardust.server_seeds in share row exclusive mode;
+  return query
+  with revealed as (
+    update stardust.server_seeds s set revealed_at = clock_timestamp()
+     where s.revealed_at is null
+    returning s.id, s.seed, s.commitment, s.created_at, s.revealed_at
+  ), fresh as (
+    insert into stardust.server_seeds (seed, commitment)
+    select x.s, encode(sha256(x.s), 'hex') from (select stardust._new_server_seed() as s) x
+  )
+  select r.id, encode(r.seed, 'hex'), r.commitment, r.created_at, r.revealed_at
+    from revealed r
+   order by r.id;
+end
+$$;
+revoke all on function stardust.rotate_seed() from public;
+comment on function stardust.rotate_seed() is
+  E'Owner only. Reveal the active server seed and start a new one; returns the revealed '
+  'seed (hex) with its commitment, so players can check every pull drawn with it. Waits '
+  'for pulls in flight on the old seed. Run it daily, e.g. with pg_cron: '
+  'select cron.schedule(''stardust-seed'', ''0 0 * * *'', '
+  '''select stardust.rotate_seed()'').\n'
+  'select * from stardust.rotate_seed();';

@@ -934,15 +934,15 @@ def _hue_shift(c: RGB, degrees: float) -> RGB:
 
 
 def initials(name: str) -> str:
-    """Up to two initials the fonts can draw ('Zoë Löwe' -> 'ZL', 'フリーレン' -> 'フ'); '★'
-    when none."""
+    """Up to two initials the fonts can draw ('Zoë Löwe' -> 'ZL'); one when the first is a
+    wide (CJK) character, as two of those fill the art ('竈門 禰豆子' -> '竈'); '★' when none."""
     out = ""
     for word in name.split():
         for ch in word:
             if ch.isalnum() and has_glyph(ch.upper()):
                 out += ch.upper()
                 break
-        if len(out) == 2:
+        if len(out) == 2 or (out and unicodedata.east_asian_width(out[0]) in ("W", "F")):
             break
     return out or "★"
 

@@ -69,7 +69,9 @@ def test_initials():
     assert c.initials("Zoë Löwe") == "ZL"
     assert c.initials("Ольга Ковалёва") == "ОК"
     assert c.initials("フリーレン") == "フ"          # drawn by the CJK font
-    assert c.initials("竈門 禰豆子") == "竈禰"
+    assert c.initials("竈門 禰豆子") == "竈"           # one wide initial: two fill the art
+    assert c.initials("김 민지") == "김"
+    assert c.initials("Li 白") == "L白"
     assert c.initials("\U00010c80\U00010c81") == "★"  # Old Hungarian: no font has it, no box
     assert c.initials("") == "★"
     assert c.initials("frieren") == "F"

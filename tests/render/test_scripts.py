@@ -291,3 +291,13 @@ def test_missing_fallback_fonts_degrade_to_boxes(monkeypatch):
         monkeypatch.undo()
         for fn in c.FONT_CACHES:
             fn.cache_clear()
+
+
+def test_every_name_and_series_of_the_demo_catalogue_is_drawable():
+    from bot.demo import DEMO_PLAYER, demo_characters
+    chars = demo_characters()
+    texts = {DEMO_PLAYER} | {ch["name"] for ch in chars} | {ch["series"] for ch in chars}
+    assert any(not t.isascii() for t in texts)
+    missing = {cl for t in texts for cl in c.clusters(t) if not _blank(cl[0])
+               and not c.has_glyph(cl)}
+    assert not missing

@@ -1,9 +1,9 @@
 """Shared pieces of the renderers: colours, fonts, safe text, fitted text, art, PNG output.
 
 Everything here is pure: the only caches are functools.lru_cache memos of font files, font
-objects, glyph-coverage answers, text runs and scaled emoji images, which never change once
-computed. load_arts and the PNG
-writer use one short-lived helper thread each, joined before they return.
+objects, glyph-coverage answers, text runs, drawn runs and scaled emoji, which never change
+once computed. load_arts and the PNG writer use one short-lived helper thread each, joined
+before they return.
 """
 
 from __future__ import annotations
@@ -230,7 +230,9 @@ def _emoji_strike(cluster: str) -> tuple[Image.Image, int] | None:
         return None
 
 
-EMOJI_SCALE = 1.0                # an emoji's strike box (1.17 em tall) scaled to this many em
+# emoji are scaled from the strike size to size px x EMOJI_SCALE: Noto's 136 x 128 px bitmaps
+# at 109 px then span the main font's ascent and descent, as browsers draw them
+EMOJI_SCALE = 1.0
 
 
 @lru_cache(maxsize=1024)
@@ -393,16 +395,11 @@ def has_glyph(ch: str, style: str = "bold") -> bool:
     missing-glyph box."""
     f = font(PROBE_SIZE, style)
     if not isinstance(f, ImageFont.FreeTypeFont):
-        return True
+        return draws_glyph(f, ch[:1])
     try:
         return _pick(_coverage_key(f), _cjk_kind(f), ch) is not None
     except Exception:
         return False
-
-
-# every memo above: tests that pretend a font is missing clear them before and after
-FONT_CACHES = (_font_path, _fallback_path, font, _shaping_twin, _fallback_font, _emoji_font,
-               _emoji_strike, _emoji_tile, _missing_mask, _probe, _covers, _pick, _runs)
 
 
 # --- safe text -----------------------------------------------------------------------------------
@@ -513,11 +510,21 @@ def _width(value: str, f: Any) -> float:
         return r - l
 
 
+@lru_cache(maxsize=16384)
+def _advance(f: Any, ch: str) -> float:
+    return f.getlength(ch)
+
+
 def _run_width(kind: int, value: str, f: Any) -> float:
     if kind == EMOJI:
         tile = _emoji_tile(value, f.size)
         return tile[1] if tile else 0.0
-    return _width(value, run_font(kind, f))
+    rf = run_font(kind, f)
+    if kind == CJK and rf is not f and not _NEEDS_SHAPING.search(value):
+        # the CJK fonts have no kerning for the basic layout: a run is its characters'
+        # advances, each measured once (their CFF outlines are slow to load)
+        return sum(_advance(rf, ch) for ch in value)
+    return _width(value, rf)
 
 
 def text_width(text: str, f: Any) -> float:
@@ -715,6 +722,16 @@ def _draw_runs(draw: ImageDraw.ImageDraw, xy: tuple[float, float], rs: Sequence[
                 if image is not None:
                     _draw_emoji(image, rx, y, value, f.size,
                                 (0, 0, 0, 150) if is_shadow else fill, is_shadow)
+            elif kind != MAIN and not stroke:
+                # fallback runs are drawn from a cached mask: CFF glyphs are slow to render,
+                # and the same names come back render after render
+                mask = _run_mask(value, font_for(value, run_font(kind, f)))
+                if mask is not None:
+                    im, dx, dy = mask
+                    if is_shadow:
+                        draw.bitmap((round(rx) + dx + 1, round(y) + dy + 2), im, (0, 0, 0, 150))
+                    else:
+                        draw.bitmap((round(rx) + dx, round(y) + dy), im, fill)
             else:
                 rf = font_for(value, run_font(kind, f))
                 if is_shadow:
@@ -723,6 +740,22 @@ def _draw_runs(draw: ImageDraw.ImageDraw, xy: tuple[float, float], rs: Sequence[
                     draw.text((rx, y), value, font=rf, fill=fill, anchor="ls", stroke_width=stroke,
                               stroke_fill=stroke_fill if stroke else None)
             rx += w
+
+
+@lru_cache(maxsize=2048)
+def _run_mask(value: str, f: Any) -> tuple[Image.Image, int, int] | None:
+    """The run drawn once as an 'L' mask, and the mask's offset from the pen on the baseline;
+    None when nothing shows."""
+    try:
+        left, top, right, bottom = f.getbbox(value, anchor="ls")
+    except Exception:
+        return None
+    left, top = math.floor(left), math.floor(top)
+    if right <= left or bottom <= top:
+        return None
+    im = Image.new("L", (math.ceil(right) - left, math.ceil(bottom) - top))
+    ImageDraw.Draw(im).text((-left, -top), value, font=f, fill=255, anchor="ls")
+    return im, left, top
 
 
 def _draw_emoji(image: Image.Image, x: float, y: float, cluster: str, size: int, fill: Any,
@@ -1080,3 +1113,10 @@ def star_shape(cx: float, cy: float, r: float, inner: float = 0.28) -> list[tupl
     k = r * inner
     return [(cx, cy - r), (cx + k, cy - k), (cx + r, cy), (cx + k, cy + k), (cx, cy + r),
             (cx - k, cy + k), (cx - r, cy), (cx - k, cy - k)]
+
+
+# every memo of fonts and what they draw: tests that pretend a font is missing clear them
+# before and after
+FONT_CACHES = (_font_path, _fallback_path, font, _shaping_twin, _fallback_font, _emoji_font,
+               _emoji_strike, _emoji_tile, _missing_mask, _probe, _covers, _pick, _runs,
+               _advance, _run_mask)

@@ -93,13 +93,24 @@ def rec(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
     r = Recorder()
     real_text = ImageDraw.ImageDraw.text
     real_emoji = c._draw_emoji
+    real_mask = c._run_mask
+    inside_mask = []
 
     def text(self: Any, xy: Any, s: Any, fill: Any = None, font: Any = None, *a: Any,
              **kw: Any) -> Any:
-        if isinstance(s, str) and isinstance(font, ImageFont.FreeTypeFont):
+        if isinstance(s, str) and isinstance(font, ImageFont.FreeTypeFont) and not inside_mask:
             r.texts.append((s, font))
             r.order.append(s)
         return real_text(self, xy, s, fill, font, *a, **kw)
+
+    def mask(s: str, font: Any) -> Any:        # a fallback run, drawn from a cached mask
+        r.texts.append((s, font))
+        r.order.append(s)
+        inside_mask.append(1)
+        try:
+            return real_mask(s, font)
+        finally:
+            inside_mask.pop()
 
     def emoji(image: Any, x: float, y: float, cluster: str, *a: Any) -> None:
         r.emoji.append(cluster)
@@ -108,6 +119,7 @@ def rec(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
 
     monkeypatch.setattr(ImageDraw.ImageDraw, "text", text)
     monkeypatch.setattr(c, "_draw_emoji", emoji)
+    monkeypatch.setattr(c, "_run_mask", mask)
     yield r
 
 
@@ -246,6 +258,20 @@ def test_runs_share_the_main_fonts_baseline(anchor):
     assert abs(alone[0] - mixed[0]) <= 1                         # centring rounds differently
 
 
+@pytest.mark.parametrize("value", ["竈門 禰豆子", "김민지", "ヴァイオレット"])
+def test_cached_cjk_runs_draw_what_pillow_draws(value):
+    f = c.font(22, "bold")
+    cjk = c.run_font(c.CJK, f)
+    mine, theirs = Image.new("L", (300, 60)), Image.new("L", (300, 60))
+    c.text(ImageDraw.Draw(mine), (10, 10), value, f, fill=255)
+    x, base = 10.0, c.baseline(f, 10, "la")
+    for kind, run in c.runs(value, f):
+        ImageDraw.Draw(theirs).text((x, base), run, font=c.run_font(kind, f), fill=255,
+                                    anchor="ls")
+        x += (cjk if kind == c.CJK else f).getlength(run)
+    assert mine.tobytes() == theirs.tobytes()
+
+
 def test_widths_add_up_per_run():
     f = c.font(20, "bold")
     for s in NAMES:
@@ -253,6 +279,9 @@ def test_widths_add_up_per_run():
         assert "".join(v for _, v in rs) == s
         assert c.text_width(s, f) == pytest.approx(sum(c._run_width(k, v, f) for k, v in rs))
         assert c.text_width(s, f) > 0
+        for kind, value in rs:                  # CJK runs: the sum of cached advances
+            if kind == c.CJK:
+                assert c._run_width(kind, value, f) == c.run_font(kind, f).getlength(value)
     assert [k for k, _ in c.runs("Nezuko 竈門 🌸", f)] == [c.MAIN, c.CJK, c.MAIN, c.EMOJI]
     assert c.runs("Frieren", f) == ((c.MAIN, "Frieren"),)
     assert c.runs("Zoë Löwe", f) == ((c.MAIN, "Zoë Löwe"),)      # all in DejaVu: one run

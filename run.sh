@@ -4,7 +4,8 @@
 #   bash run.sh test    set everything up, then run the whole test suite (extra args go to pytest)
 #   bash run.sh setup   only set up (system packages, .venv, the project installed in it)
 # Installs only what is missing: PostgreSQL's server, plpgsql_check (tests), DejaVu fonts,
-# python3-venv; then a virtualenv in .venv with the project and its test extra.
+# Noto Sans CJK and Noto Color Emoji (names in Japanese, Chinese, Korean, emoji), python3-venv;
+# then a virtualenv in .venv with the project and its test extra.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -23,6 +24,35 @@ apt_install() {
   fi
 }
 
+apt_candidate() {             # whether apt can install package $1
+  local policy
+  policy=$(apt-cache policy "$1" 2>/dev/null) || return 1
+  grep -q 'Candidate: [^(]' <<<"$policy"
+}
+
+# The fonts for names in Japanese, Chinese, Korean and emoji. Without them those characters
+# are drawn as boxes, so a machine whose apt lacks them (or whose install fails) goes on.
+setup_fonts() {
+  local want=() missing=()
+  [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing+=(fonts-noto-cjk)
+  [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] ||
+    [ -f /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf ] ||
+    missing+=(fonts-noto-color-emoji)
+  [ "${#missing[@]}" -gt 0 ] || return 0
+  apt_candidate "${missing[0]}" || $SUDO apt-get update -q >/dev/null || true
+  local pkg
+  for pkg in "${missing[@]}"; do
+    if apt_candidate "$pkg"; then
+      want+=("$pkg")
+    elif [ "$pkg" = fonts-noto-color-emoji ] && apt_candidate fonts-symbola; then
+      want+=(fonts-symbola)      # a monochrome emoji font
+    else
+      log "no package $pkg here: those characters will be drawn as boxes"
+    fi
+  done
+  apt_install "${want[@]}" || log "could not install ${want[*]}: those characters will be boxes"
+}
+
 pg_bindir() {
   ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
 }
@@ -34,6 +64,7 @@ setup_system() {
   [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || want+=(fonts-dejavu-core)
   python3 -c 'import venv, ensurepip' 2>/dev/null || want+=(python3-venv)
   apt_install "${want[@]}"
+  setup_fonts
   if [ "${1:-}" = test ]; then
     local major
     major=$(basename "$(dirname "$(pg_bindir)")")

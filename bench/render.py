@@ -32,6 +32,10 @@ UTC = dt.timezone.utc
 NAMES = ["Frieren", "Lelouch Lamperouge", "フリーレン", "Ольга Ковалёва", "김민지", "Zoë Löwe",
          "Kurumi Tokisaki 🔥", "李白", "Makima", "Violet Evergarden", "Himmel", "Fern"]
 SERIES = ["Sousou no Frieren", "Code Geass: Hangyaku no Lelouch", None, "Chainsaw Man"]
+# every name and series in Japanese, Chinese or Korean, some with emoji: the fallback fonts
+CJK_NAMES = ["竈門 禰豆子", "ヴァイオレット・エヴァーガーデン", "魏无羡", "성진우 ✨", "フリーレン 🌸",
+             "蓝忘机", "김민지", "鬼舞辻 無惨", "李白 🇯🇵", "胡桃"]
+CJK_SERIES = ["鬼滅の刃", "魔道祖师", "나 혼자만 레벨업", "葬送のフリーレン"]
 RARITIES = ["SSR", "SR", "R", "R", "SR", "R", "SSR", "R", "R", "SR", "R", "R"]
 
 
@@ -62,6 +66,8 @@ def fixtures() -> dict[str, tuple]:
         "coins_refund": 150 if i == 8 else 0, "series": SERIES[i % 4], "image_url": url(i),
         "inventory_id": 5000 + i, "is_pity": i == 6,
     } for i in range(10)]
+    pulled_cjk = [dict(p, name=CJK_NAMES[i], series=CJK_SERIES[i % 4])
+                  for i, p in enumerate(pulled)]
     owned = [{
         "inventory_id": 7000 + i, "anilist_id": 100 + i, "name": NAMES[i % 12],
         "series": SERIES[i % 4], "rarity": RARITIES[i % 12], "dupe_level": i % 11,
@@ -104,6 +110,7 @@ def fixtures() -> dict[str, tuple]:
     return {
         "pull_result 10": (render.pull_result, (pulled, art), {}),
         "pull_result 1": (render.pull_result, (pulled[:1], art), {}),
+        "pull_result 10 cjk": (render.pull_result, (pulled_cjk, art), {}),
         "unit_card": (render.unit_card, (owned[0], art), {}),
         "inventory_page 10": (render.inventory_page, (owned[:10], art),
                               dict(page=1, pages=3, total=25)),

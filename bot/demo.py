@@ -17,6 +17,7 @@ from bot.console import CONSOLE_GUILD, Console
 from bot.db import Database
 
 DEMO_BANNER = "Demo Festival"
+DEMO_PLAYER = "Demo Player 🌸"     # a display name as players write them: emoji too
 
 
 def demo_characters() -> list[dict]:
@@ -111,7 +112,7 @@ async def run_demo(url: str, user_id: int, out_dir: Path) -> None:
     try:
         await prepare(db)
         console = Console(db=db, user_id=user_id, out_dir=out_dir, art=art,
-                          display_name="Demo Player")
+                          display_name=DEMO_PLAYER)
         await play(console, db)
         images = sorted(out_dir.glob("*.png"))
         console.say(f"\n{len(images)} images written to {out_dir.resolve()}/")

@@ -14,6 +14,8 @@ from pathlib import Path
 import psycopg
 from PIL import Image
 
+from bot.demo import DEMO_PLAYER
+
 BIN = Path(sys.executable).parent
 REPO = Path(__file__).resolve().parent.parent
 
@@ -45,9 +47,10 @@ def test_demo_end_to_end(make_db, tmp_path):
     for marker in ("starter pack ==", "pulled 10×", "== Banners ==", "== Rates",
                    "collection", "== Team saved ==", "Scrap them? [y/N] y",
                    "== Mass scrap done ==", "profile ==", "== Pull history ==",
-                   "== Demo Player checked in ==", "== Daily tasks ==",
-                   "== Demo Player's expedition sets out ==", "== Demo Player's expedition ==",
-                   "gems per hour", "== Daily shop ==", "Demo Player's achievements ("):
+                   f"== {DEMO_PLAYER} checked in ==", "== Daily tasks ==",
+                   f"== {DEMO_PLAYER}'s expedition sets out ==",
+                   f"== {DEMO_PLAYER}'s expedition ==", "gems per hour", "== Daily shop ==",
+                   f"{DEMO_PLAYER}'s achievements ("):
         assert marker in text, marker
     assert "Traceback" not in text + proc.stderr and "(error:" not in text
     images = sorted(out.glob("*.png"))

@@ -2,8 +2,9 @@
 
     .venv/bin/python -m bot.data._generate_demo
 
-Deterministic (fixed seed). Invented characters and series, plus the six real characters
-whose AniList ids SKILLS.md's synergies name, so the demo can show those skills. Ranks are
+Deterministic (fixed seeds). Invented characters and series (some names and titles in
+Japanese, Korean or Chinese script, some with an emoji), plus the six real characters whose
+AniList ids SKILLS.md's synergies name, so the demo can show those skills. Ranks are
 chosen so the catalogue spans SSR (rank 1-250), SR (251-1500) and R (1501+); favourites
 fall with rank like AniList's. This is demo data: the real catalogue comes from
 `stardust import-characters`.
@@ -28,14 +29,49 @@ FAMILY = ["Amane", "Aoyama", "Fujimoto", "Hanazawa", "Hoshino", "Ichinose", "Kag
           "Natsume", "Ootori", "Saotome", "Shirogane", "Sumeragi", "Takanashi", "Tachibana",
           "Tsukishiro", "Yagami", "Yukimura", "Asakura", "Hayase", "Kanzaki", "Shinomiya",
           "Valen", "Astoria", "Nightingale", "Everhart"]
-SERIES = ["Starlit Academy", "Chronicles of the Azure Blade", "Moonlight Cafe Diaries",
+SERIES = ["Starlit Academy", "Chronicles of the Azure Blade", "月光カフェ日記",
           "Sky Pirates of Aerith", "The Last Shrine Maiden", "Gear Heart Revolution",
           "Tea Club After Dark", "Idol Constellation", "Witch of the Clockwork Tower",
-          "Ninja Delivery Service", "Ocean Song Requiem", "Crimson Phantom Detective",
-          "Spirit Hunters Guild", "Cherry Blossom Relay", "Galaxy Express Girls",
+          "忍者宅配便", "Ocean Song Requiem", "Crimson Phantom Detective",
+          "Spirit Hunters Guild", "Cherry Blossom Relay 🌸", "Galaxy Express Girls ✨",
           "Sword Art of the Lost Garden", "My Neighbour is a Dragon", "Frostbound Knights",
-          "Ramen Road Trip", "Ghost Tutor", "Magical Accountant Mirai", "Velvet Opera",
-          "Ironclad Maidens", "Lantern Festival Boys", "The Alchemist's Apprentice"]
+          "Ramen Road Trip 🍜", "Ghost Tutor", "Magical Accountant Mirai", "天鹅绒歌剧",
+          "강철의 소녀들", "Lantern Festival Boys", "The Alchemist's Apprentice"]
+# about a third of the invented characters carry their name in Japanese script (family name
+# first; katakana given and family names joined by a middle dot), as AniList shows natives
+JAPANESE = {
+    "Aiko": "愛子", "Akira": "明", "Ayame": "あやめ", "Chihiro": "千尋", "Daichi": "大地",
+    "Emi": "恵美", "Haru": "春", "Hikari": "ひかり", "Hinata": "日向", "Hotaru": "蛍",
+    "Isamu": "勇", "Itsuki": "樹", "Kaede": "楓", "Kaito": "海斗", "Kanon": "花音",
+    "Kazuki": "和樹", "Kei": "圭", "Kiyomi": "清美", "Kohaku": "琥珀", "Kotone": "琴音",
+    "Mai": "舞", "Makoto": "誠", "Mio": "澪", "Misaki": "美咲", "Nagisa": "渚", "Nanami": "七海",
+    "Natsuki": "夏希", "Ren": "蓮", "Riku": "陸", "Rin": "凛", "Ryo": "涼", "Sakura": "さくら",
+    "Satsuki": "皐月", "Sora": "空", "Suzu": "鈴", "Takeru": "健", "Tsubasa": "翼",
+    "Yui": "結衣", "Yuki": "雪", "Yuma": "悠真", "Yuzu": "ゆず", "Zen": "善", "Asahi": "朝日",
+    "Shion": "紫苑", "Minato": "湊", "Kurumi": "くるみ", "Noa": "ノア", "Elena": "エレナ",
+    "Lucius": "ルシウス", "Mira": "ミラ", "Orion": "オリオン", "Selene": "セレーネ",
+    "Tristan": "トリスタン", "Vega": "ベガ", "Lyra": "ライラ", "Cassian": "カシアン",
+    "Amane": "天音", "Aoyama": "青山", "Fujimoto": "藤本", "Hanazawa": "花沢",
+    "Hoshino": "星野", "Ichinose": "一ノ瀬", "Kagami": "鏡", "Kamiya": "神谷",
+    "Kirishima": "霧島", "Kurosawa": "黒沢", "Minazuki": "水無月", "Mizuno": "水野",
+    "Morikawa": "森川", "Nanase": "七瀬", "Natsume": "夏目", "Ootori": "鳳",
+    "Saotome": "早乙女", "Shirogane": "白銀", "Sumeragi": "皇", "Takanashi": "小鳥遊",
+    "Tachibana": "橘", "Tsukishiro": "月城", "Yagami": "八神", "Yukimura": "雪村",
+    "Asakura": "朝倉", "Hayase": "早瀬", "Kanzaki": "神崎", "Shinomiya": "四宮",
+    "Valen": "ヴァレン", "Astoria": "アストリア", "Nightingale": "ナイチンゲール",
+    "Everhart": "エバーハート",
+}
+WESTERN_FAMILY = {"Valen", "Astoria", "Nightingale", "Everhart"}
+JAPANESE_SHARE = 0.3
+
+
+def in_japanese(name: str) -> str:
+    given, family = name.split(" ")
+    if family in WESTERN_FAMILY:
+        return f"{JAPANESE[given]}・{JAPANESE[family]}"
+    return f"{JAPANESE[family]} {JAPANESE[given]}"
+
+
 SKILLS = ["Surge", "Guard", "Berserk", "Golden Egg", "Lucky 7", "The Joker", "Kamikaze",
           "Revive", "Anchor", "Royalty", "Hardworker", "Master of Coin", "The Long Road"]
 
@@ -83,6 +119,11 @@ def generate() -> list[dict]:
                           "image_url": None, "favorites": favourites(rank), "rank": rank,
                           "ability_tags": tags})
             next_id += 1
+    # a separate generator, so the romaji draws above stay as they were
+    script_rng = random.Random(20261130)
+    for c in chars[len(REAL):]:
+        if script_rng.random() < JAPANESE_SHARE:
+            c["name"] = in_japanese(c["name"])
     chars.sort(key=lambda c: c["rank"])
     # the Queen of the Zodiacs rules the strongest demo character
     next(c for c in chars if c["anilist_id"] >= 9_000_001)["ability_tags"] = ["Queen of the Zodiacs"]

@@ -4,7 +4,8 @@
 Art is never fetched here: every function that draws a character takes
 `art: Mapping[str, bytes]`, image URL -> the downloaded file's bytes; a unit whose
 image_url is None, missing from `art` or undecodable gets a generated placeholder.
-Text of any script is drawn with DejaVu Sans (glyphs it lacks show as boxes), shrunk and
+Text is drawn with DejaVu Sans, each character it lacks with Noto Sans CJK (Japanese,
+Chinese, Korean) or the colour emoji font when installed (otherwise as a box), shrunk and
 then ellipsized to fit its box; no string makes a renderer raise.
 """
 

@@ -1,8 +1,9 @@
 """Shared pieces of the renderers: colours, fonts, safe text, fitted text, art, PNG output.
 
 Everything here is pure: the only caches are functools.lru_cache memos of font files, font
-objects and glyph-coverage answers, which never change once computed. load_arts and the PNG
-writer use one short-lived helper thread each, joined before they return.
+objects, glyph-coverage answers, text runs, drawn runs and scaled emoji, which never change
+once computed. load_arts and the PNG writer use one short-lived helper thread each, joined
+before they return.
 """
 
 from __future__ import annotations
@@ -85,6 +86,12 @@ def ink_on(c: RGB) -> RGB:
 
 
 # --- fonts ---------------------------------------------------------------------------------------
+# Text is drawn with DejaVu Sans. Characters it lacks fall back, one cluster at a time, to
+# Noto Sans CJK (Japanese, Chinese, Korean), then to an emoji font: Noto Color Emoji (a bitmap
+# font with one 109 px strike: each emoji is drawn at that size and scaled to the text) or,
+# without it, Symbola. Emoji (pictographs, flags, keycaps, ZWJ sequences, anything asking for
+# emoji presentation) try the emoji fonts first. A font missing from the machine is skipped:
+# what nothing else draws shows as DejaVu's box.
 _FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu",
               "/usr/share/fonts/TTF", "/usr/local/share/fonts")
 _FONT_FILES = {
@@ -92,6 +99,21 @@ _FONT_FILES = {
     "bold": ("DejaVuSans-Bold.ttf",),
     "cond": ("DejaVuSansCondensed-Bold.ttf", "DejaVuSans-Bold.ttf"),
 }
+_FALLBACK_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto",
+                  "/usr/share/fonts/noto-cjk", "/usr/share/fonts/google-noto-cjk",
+                  "/usr/share/fonts/noto", "/usr/share/fonts/google-noto-emoji",
+                  "/usr/share/fonts/truetype/ancient-scripts", "/usr/share/fonts/TTF",
+                  "/usr/local/share/fonts")
+# (file, index in a collection): the CJK collections' first face is the Japanese one, which
+# has every ideograph, kana and Hangul syllable the Chinese and Korean faces have
+_FALLBACK_FILES = {
+    "cjk-regular": (("NotoSansCJK-Regular.ttc", 0), ("NotoSansCJKjp-Regular.otf", 0)),
+    "cjk-bold": (("NotoSansCJK-Bold.ttc", 0), ("NotoSansCJKjp-Bold.otf", 0)),
+    "emoji": (("NotoColorEmoji.ttf", 0),),
+    "symbols": (("Symbola_hint.ttf", 0), ("Symbola.ttf", 0)),
+}
+EMOJI_STRIKES = (109, 136, 128, 72, 64, 32)     # bitmap emoji fonts load only at a strike size
+PROBE_SIZE = 24                                 # glyph coverage is tested at this size
 
 
 @lru_cache(maxsize=None)
@@ -104,12 +126,23 @@ def _font_path(style: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=None)
+def _fallback_path(kind: str) -> tuple[str, int] | None:
+    for name, index in _FALLBACK_FILES[kind]:
+        for d in _FALLBACK_DIRS:
+            p = Path(d) / name
+            if p.is_file():
+                return str(p), index
+    return None
+
+
 @lru_cache(maxsize=256)
 def font(size: int, style: str = "regular") -> Any:
     """DejaVu Sans at `size` px ('regular', 'bold' or 'cond' = condensed bold), falling back
     to Pillow's built-in font when the file is missing or unreadable. The font uses FreeType's
     basic layout, which is much faster; `text` and `text_width` switch to its complex-layout
-    twin (raqm: shaping, right-to-left, combining marks) for text that needs it."""
+    twin (raqm: shaping, right-to-left, combining marks) for text that needs it, and draw
+    the characters it lacks with the fallback fonts (see `runs`)."""
     size = max(6, int(size))
     path = _font_path(style)
     if path:
@@ -120,9 +153,12 @@ def font(size: int, style: str = "regular") -> Any:
     return ImageFont.load_default(size=size)
 
 
-# Latin, Greek, Cyrillic, Armenian and the symbol blocks lay out fine without shaping;
-# combining marks, right-to-left and other scripts need raqm
-_NEEDS_SHAPING = re.compile("[^\u0000-\u02ff\u0370-\u058f\u1e00-\u1fff\u2000-\u2bff]")
+# Latin, Greek, Cyrillic, Armenian, the symbol blocks, CJK and Hangul syllables lay out fine
+# without shaping; combining marks (the kana voicing marks too), right-to-left and other
+# scripts need raqm
+_NEEDS_SHAPING = re.compile("[^\u0000-\u02ff\u0370-\u058f\u1e00-\u1fff\u2000-\u2bff"
+                            "\u3000-\u3098\u309b-\u9fff\uac00-\ud7a3\uf900-\ufaff"
+                            "\uff00-\uffef]")
 
 
 @lru_cache(maxsize=256)
@@ -131,7 +167,8 @@ def _shaping_twin(f: Any) -> Any:
     if not path or not features.check("raqm"):
         return f
     try:
-        return ImageFont.truetype(path, f.size, layout_engine=ImageFont.Layout.RAQM)
+        return ImageFont.truetype(path, f.size, index=getattr(f, "index", 0),
+                                  layout_engine=ImageFont.Layout.RAQM)
     except Exception:
         return f
 
@@ -143,14 +180,224 @@ def font_for(value: str, f: Any) -> Any:
     return f
 
 
-@lru_cache(maxsize=4096)
-def has_glyph(ch: str, style: str = "bold") -> bool:
-    """Whether the font draws `ch` as something other than its missing-glyph box."""
-    f = font(24, style)
+@lru_cache(maxsize=512)
+def _fallback_font(kind: str, size: int) -> Any:
+    """The 'cjk-regular', 'cjk-bold' or 'symbols' fallback font at size px, or None."""
+    found = _fallback_path(kind)
+    if found is None:
+        return None
     try:
-        missing = f.getmask("\U0010fffd")
+        return ImageFont.truetype(found[0], size, index=found[1],
+                                  layout_engine=ImageFont.Layout.BASIC)
+    except Exception:
+        return None
+
+
+@lru_cache(maxsize=None)
+def _emoji_font() -> Any:
+    """The colour emoji font at its strike size (raqm layout when available, so that ZWJ
+    sequences, flags, keycaps and skin tones become one glyph), or None."""
+    found = _fallback_path("emoji")
+    if found is None:
+        return None
+    layout = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC
+    for size in EMOJI_STRIKES:
+        try:
+            return ImageFont.truetype(found[0], size, index=found[1], layout_engine=layout)
+        except Exception:
+            continue
+    return None
+
+
+@lru_cache(maxsize=512)
+def _emoji_strike(cluster: str) -> tuple[Image.Image, int] | None:
+    """One emoji cluster drawn in colour by the emoji font at its strike size: (RGBA image
+    one advance wide and ascent + descent tall, ascent), or None when the font lacks it."""
+    ef = _emoji_font()
+    if ef is None:
+        return None
+    try:
+        if ef.layout_engine != ImageFont.Layout.RAQM and len(cluster) > 1:
+            cluster = cluster[0]     # no shaping: draw the sequence's first emoji alone
+        ascent, descent = ef.getmetrics()
+        w = max(1, math.ceil(ef.getlength(cluster)))
+        im = Image.new("RGBA", (w, ascent + descent))
+        ImageDraw.Draw(im).text((0, ascent), cluster, font=ef, embedded_color=True, anchor="ls")
+        if im.getbbox() is None:     # the font's empty missing glyph
+            return None
+        return im, ascent
+    except Exception:
+        return None
+
+
+# emoji are scaled from the strike size to size px x EMOJI_SCALE: Noto's 136 x 128 px bitmaps
+# at 109 px then span the main font's ascent and descent, as browsers draw them
+EMOJI_SCALE = 1.0
+
+
+@lru_cache(maxsize=1024)
+def _emoji_tile(cluster: str, size: int) -> tuple[Image.Image, float, float] | None:
+    """The emoji scaled for size-px text: (RGBA tile, advance, tile top above the baseline)."""
+    got = _emoji_strike(cluster)
+    ef = _emoji_font()
+    if got is None or ef is None:
+        return None
+    strike, ascent = got
+    k = size * EMOJI_SCALE / ef.size
+    tile = strike.resize((max(1, round(strike.width * k)), max(1, round(strike.height * k))),
+                         Image.Resampling.LANCZOS)
+    return tile, strike.width * k, ascent * k
+
+
+@lru_cache(maxsize=64)
+def _missing_mask(f: Any) -> tuple[tuple[int, int], bytes]:
+    m = f.getmask("\U0010fffd")
+    return m.size, bytes(m)
+
+
+def draws_glyph(f: Any, ch: str) -> bool:
+    """Whether font f draws ch as something other than its missing-glyph box (no cache)."""
+    try:
+        size, data = _missing_mask(f)
         got = f.getmask(ch)
-        return not (got.size == missing.size and bytes(got) == bytes(missing))
+        return not (got.size == size and bytes(got) == data)
+    except Exception:
+        return False
+
+
+@lru_cache(maxsize=None)
+def _probe(key: Any) -> Any:
+    """The font to test coverage with: key is (path, index) or a font object."""
+    if isinstance(key, tuple):
+        try:
+            return ImageFont.truetype(key[0], PROBE_SIZE, index=key[1],
+                                      layout_engine=ImageFont.Layout.BASIC)
+        except Exception:
+            return None
+    return key
+
+
+def _coverage_key(f: Any) -> Any:
+    path = getattr(f, "path", None)
+    return (path, getattr(f, "index", 0)) if isinstance(path, str) else f
+
+
+@lru_cache(maxsize=16384)
+def _covers(key: Any, ch: str) -> bool:
+    f = _probe(key)
+    return f is not None and draws_glyph(f, ch)
+
+
+# kinds of run: drawn by the main font, the CJK font, the emoji font or the symbol font
+MAIN, CJK, EMOJI, SYMBOLS = 0, 1, 2, 3
+
+
+def _is_emoji(cluster: str) -> bool:
+    """Pictographs, flags and anything asking for emoji presentation (VS16, a keycap)."""
+    cp = ord(cluster[0])
+    return 0x1F000 <= cp <= 0x1FAFF or "\ufe0f" in cluster or "\u20e3" in cluster
+
+
+def clusters(value: str) -> list[str]:
+    """value cut into pieces never split across fonts, lines or an ellipsis: a character with
+    its combining marks, variation selectors, skin tones and emoji tags; ZWJ sequences of
+    symbols; pairs of regional indicators (flags)."""
+    if value.isascii():
+        return list(value)
+    out: list[str] = []
+    i, n = 0, len(value)
+    while i < n:
+        j = i + 1
+        if 0x1F1E6 <= ord(value[i]) <= 0x1F1FF and j < n and 0x1F1E6 <= ord(value[j]) <= 0x1F1FF:
+            j += 1
+        while j < n:
+            c = value[j]
+            cp = ord(c)
+            if c == "\u200d":
+                j += 2 if j + 1 < n and ord(value[j + 1]) >= 0x2000 else 1
+            elif (0xFE00 <= cp <= 0xFE0F or 0x1F3FB <= cp <= 0x1F3FF or 0xE0020 <= cp <= 0xE007F
+                  or unicodedata.category(c) in ("Mn", "Me")):
+                j += 1
+            else:
+                break
+        out.append(value[i:j])
+        i = j
+    return out
+
+
+def _cjk_kind(f: Any) -> str:
+    try:
+        return "cjk-bold" if "bold" in (f.getname()[1] or "").lower() else "cjk-regular"
+    except Exception:
+        return "cjk-regular"
+
+
+@lru_cache(maxsize=8192)
+def _pick(main_key: Any, cjk: str, cluster: str) -> int | None:
+    """Which font draws the cluster (MAIN, CJK, EMOJI, SYMBOLS), None when none has it."""
+    base = cluster[0]
+
+    def has(kind: int) -> bool:
+        if kind == MAIN:
+            return _covers(main_key, base)
+        if kind == EMOJI:
+            return _emoji_strike(cluster) is not None
+        path = _fallback_path(cjk if kind == CJK else "symbols")
+        return path is not None and _covers(path, base)
+
+    order = (EMOJI, SYMBOLS, MAIN, CJK) if _is_emoji(cluster) else (MAIN, CJK, EMOJI, SYMBOLS)
+    for kind in order:
+        if has(kind):
+            return kind
+    return None
+
+
+Run = tuple[int, str]
+
+
+@lru_cache(maxsize=8192)
+def _runs(value: str, f: Any) -> tuple[Run, ...]:
+    key, cjk = _coverage_key(f), _cjk_kind(f)
+    out: list[list[Any]] = []
+    for cl in clusters(value):
+        kind = _pick(key, cjk, cl)
+        if kind is None:
+            kind = MAIN              # nobody has it: the main font's box
+        if out and out[-1][0] == kind and kind != EMOJI:
+            out[-1][1] += cl
+        else:
+            out.append([kind, cl])
+    return tuple((k, s) for k, s in out)
+
+
+def runs(value: str, f: Any) -> tuple[Run, ...]:
+    """value split into (kind, text) runs, each drawn by one font: MAIN (f itself), CJK,
+    EMOJI (one cluster per run) or SYMBOLS. Plain ASCII is one MAIN run without a lookup."""
+    if not value:
+        return ()
+    if value.isascii() or not isinstance(f, ImageFont.FreeTypeFont):
+        return ((MAIN, value),)
+    return _runs(value, f)
+
+
+def run_font(kind: int, f: Any) -> Any:
+    """The font drawing a run of `kind` next to main font f (None for EMOJI, or when the
+    fallback font is missing: f then draws it, as boxes)."""
+    if kind == MAIN:
+        return f
+    if kind == EMOJI:
+        return None
+    return _fallback_font(_cjk_kind(f) if kind == CJK else "symbols", f.size) or f
+
+
+def has_glyph(ch: str, style: str = "bold") -> bool:
+    """Whether some font draws `ch` (a character or cluster) as something other than a
+    missing-glyph box."""
+    f = font(PROBE_SIZE, style)
+    if not isinstance(f, ImageFont.FreeTypeFont):
+        return draws_glyph(f, ch[:1])
+    try:
+        return _pick(_coverage_key(f), _cjk_kind(f), ch) is not None
     except Exception:
         return False
 
@@ -254,27 +501,53 @@ def fmt_datetime(value: Any, *, with_time: bool = True) -> str:
 ELLIPSIS = "…"
 
 
-def text_width(text: str, f: Any) -> float:
-    f = font_for(text, f)
+def _width(value: str, f: Any) -> float:
+    f = font_for(value, f)
     try:
-        return f.getlength(text)
+        return f.getlength(value)
     except Exception:
-        l, _, r, _ = f.getbbox(text)
+        l, _, r, _ = f.getbbox(value)
         return r - l
 
 
+@lru_cache(maxsize=16384)
+def _advance(f: Any, ch: str) -> float:
+    return f.getlength(ch)
+
+
+def _run_width(kind: int, value: str, f: Any) -> float:
+    if kind == EMOJI:
+        tile = _emoji_tile(value, f.size)
+        return tile[1] if tile else 0.0
+    rf = run_font(kind, f)
+    if kind == CJK and rf is not f and not _NEEDS_SHAPING.search(value):
+        # the CJK fonts have no kerning for the basic layout: a run is its characters'
+        # advances, each measured once (their CFF outlines are slow to load)
+        return sum(_advance(rf, ch) for ch in value)
+    return _width(value, rf)
+
+
+def text_width(text: str, f: Any) -> float:
+    """The advance of one line of text in font f, each run measured in its own font."""
+    rs = runs(text, f)
+    if len(rs) == 1 and rs[0][0] == MAIN:
+        return _width(text, f)
+    return sum(_run_width(kind, value, f) for kind, value in rs)
+
+
 def ellipsize(text: str, f: Any, width: float) -> str:
-    """text, cut at the end with '…' if it is wider than width."""
+    """text, cut at the end with '…' if it is wider than width (never inside a cluster)."""
     if text_width(text, f) <= width:
         return text
-    lo, hi = 0, len(text)            # the longest prefix that fits with the ellipsis
+    units = clusters(text)
+    lo, hi = 0, len(units)           # the most clusters that fit with the ellipsis
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if text_width(text[:mid].rstrip() + ELLIPSIS, f) <= width:
+        if text_width("".join(units[:mid]).rstrip() + ELLIPSIS, f) <= width:
             lo = mid
         else:
             hi = mid - 1
-    cut = text[:lo].rstrip()
+    cut = "".join(units[:lo]).rstrip()
     return cut + ELLIPSIS if cut or text_width(ELLIPSIS, f) <= width else ""
 
 
@@ -302,7 +575,7 @@ def _wrap(text: str, f: Any, width: float, max_lines: int) -> tuple[list[str], b
             tokens.append(word)
         else:                         # a long word or a script without spaces: by characters
             chunk = ""
-            for ch in word:
+            for ch in clusters(word):
                 if chunk and text_width(chunk + ch, f) > width:
                     tokens.append(chunk)
                     chunk = ch
@@ -403,17 +676,113 @@ def corner_gradient(size: tuple[int, int], tl: RGB, tr: RGB, bl: RGB, br: RGB) -
 def text(draw: ImageDraw.ImageDraw, xy: tuple[float, float], value: str, f: Any,
          fill: Any = TEXT, anchor: str = "la", shadow: bool = False,
          stroke: int = 0, stroke_fill: Any = (0, 0, 0, 200)) -> None:
-    """Draw one line of already-cleaned text; never raises."""
+    """Draw one line of already-cleaned text; never raises. Text in several fonts (see
+    `runs`) is drawn run by run on the main font's baseline, placed as `anchor` places it."""
     if not value:
         return
-    f = font_for(value, f)
     try:
+        rs = runs(value, f)
+        if len(rs) > 1 or rs[0][0] != MAIN:
+            _draw_runs(draw, xy, rs, f, fill, anchor, shadow, stroke, stroke_fill)
+            return
+        f = font_for(value, f)
         if shadow:
             draw.text((xy[0] + 1, xy[1] + 2), value, font=f, fill=(0, 0, 0, 150), anchor=anchor)
         draw.text(xy, value, font=f, fill=fill, anchor=anchor,
                   stroke_width=stroke, stroke_fill=stroke_fill if stroke else None)
     except Exception:
         pass
+
+
+def baseline(f: Any, y: float, anchor: str) -> float:
+    """The baseline of text drawn at y with vertical anchor anchor[1] (Pillow's meaning, the
+    bbox-dependent 't' and 'b' taken as 'a' and 'd')."""
+    ascent, descent = f.getmetrics()
+    v = anchor[1] if len(anchor) > 1 else "a"
+    if v in ("a", "t"):
+        return y + ascent
+    if v == "m":
+        return y + (ascent - descent) / 2
+    if v in ("d", "b"):
+        return y - descent
+    return y
+
+
+def _draw_runs(draw: ImageDraw.ImageDraw, xy: tuple[float, float], rs: Sequence[Run], f: Any,
+               fill: Any, anchor: str, shadow: bool, stroke: int, stroke_fill: Any) -> None:
+    widths = [_run_width(kind, value, f) for kind, value in rs]
+    total = sum(widths)
+    x = xy[0] - {"m": total / 2, "r": total}.get(anchor[:1], 0)
+    y = baseline(f, xy[1], anchor)
+    image = getattr(draw, "_image", None)
+    for is_shadow in (True, False) if shadow else (False,):    # shadows first, then the runs
+        rx = x
+        for (kind, value), w in zip(rs, widths):
+            if kind == EMOJI:
+                if image is not None:
+                    _draw_emoji(image, rx, y, value, f.size,
+                                (0, 0, 0, 150) if is_shadow else fill, is_shadow)
+            elif kind != MAIN and not stroke:
+                # fallback runs are drawn from a cached mask: CFF glyphs are slow to render,
+                # and the same names come back render after render
+                mask = _run_mask(value, font_for(value, run_font(kind, f)))
+                if mask is not None:
+                    im, dx, dy = mask
+                    if is_shadow:
+                        draw.bitmap((round(rx) + dx + 1, round(y) + dy + 2), im, (0, 0, 0, 150))
+                    else:
+                        draw.bitmap((round(rx) + dx, round(y) + dy), im, fill)
+            else:
+                rf = font_for(value, run_font(kind, f))
+                if is_shadow:
+                    draw.text((rx + 1, y + 2), value, font=rf, fill=(0, 0, 0, 150), anchor="ls")
+                else:
+                    draw.text((rx, y), value, font=rf, fill=fill, anchor="ls", stroke_width=stroke,
+                              stroke_fill=stroke_fill if stroke else None)
+            rx += w
+
+
+@lru_cache(maxsize=2048)
+def _run_mask(value: str, f: Any) -> tuple[Image.Image, int, int] | None:
+    """The run drawn once as an 'L' mask, and the mask's offset from the pen on the baseline;
+    None when nothing shows."""
+    try:
+        left, top, right, bottom = f.getbbox(value, anchor="ls")
+    except Exception:
+        return None
+    left, top = math.floor(left), math.floor(top)
+    if right <= left or bottom <= top:
+        return None
+    im = Image.new("L", (math.ceil(right) - left, math.ceil(bottom) - top))
+    ImageDraw.Draw(im).text((-left, -top), value, font=f, fill=255, anchor="ls")
+    return im, left, top
+
+
+def _draw_emoji(image: Image.Image, x: float, y: float, cluster: str, size: int, fill: Any,
+                is_shadow: bool) -> None:
+    """Paste the emoji in its own colours (a shadow: in black), its baseline at y, faded by
+    fill's alpha."""
+    got = _emoji_tile(cluster, size)
+    if got is None:
+        return
+    tile, _, top = got
+    alpha = fill[3] if isinstance(fill, tuple) and len(fill) == 4 else 255
+    if is_shadow:
+        mask = tile.getchannel("A").point(lambda a: a * alpha // 255)
+        tile = Image.new("RGBA", tile.size, (0, 0, 0, 0))
+        tile.putalpha(mask)
+        x, y = x + 1, y + 2
+    elif alpha < 255:
+        tile = tile.copy()
+        tile.putalpha(tile.getchannel("A").point(lambda a: a * alpha // 255))
+    left, up = round(x), round(y - top)
+    if image.mode == "RGBA":         # alpha_composite wants the part inside the image
+        l, t = max(0, -left), max(0, -up)
+        r, b = min(tile.width, image.width - left), min(tile.height, image.height - up)
+        if r > l and b > t:
+            image.alpha_composite(tile, (left + l, up + t), (l, t, r, b))
+    else:
+        image.paste(tile, (left, up), tile)
 
 
 def pill(draw: ImageDraw.ImageDraw, xy: tuple[float, float], label: str, f: Any,
@@ -598,14 +967,15 @@ def _hue_shift(c: RGB, degrees: float) -> RGB:
 
 
 def initials(name: str) -> str:
-    """Up to two initials the font can draw ('Zoë Löwe' -> 'ZL'); '★' when none."""
+    """Up to two initials the fonts can draw ('Zoë Löwe' -> 'ZL'); one when the first is a
+    wide (CJK) character, as two of those fill the art ('竈門 禰豆子' -> '竈'); '★' when none."""
     out = ""
     for word in name.split():
         for ch in word:
             if ch.isalnum() and has_glyph(ch.upper()):
                 out += ch.upper()
                 break
-        if len(out) == 2:
+        if len(out) == 2 or (out and unicodedata.east_asian_width(out[0]) in ("W", "F")):
             break
     return out or "★"
 
@@ -743,3 +1113,10 @@ def star_shape(cx: float, cy: float, r: float, inner: float = 0.28) -> list[tupl
     k = r * inner
     return [(cx, cy - r), (cx + k, cy - k), (cx + r, cy), (cx + k, cy + k), (cx, cy + r),
             (cx - k, cy + k), (cx - r, cy), (cx - k, cy - k)]
+
+
+# every memo of fonts and what they draw: tests that pretend a font is missing clear them
+# before and after
+FONT_CACHES = (_font_path, _fallback_path, font, _shaping_twin, _fallback_font, _emoji_font,
+               _emoji_strike, _emoji_tile, _missing_mask, _probe, _covers, _pick, _runs,
+               _advance, _run_mask)

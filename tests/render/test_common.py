@@ -68,7 +68,11 @@ def test_rtl_and_combining_text_is_measured_with_shaping():
 def test_initials():
     assert c.initials("Zoë Löwe") == "ZL"
     assert c.initials("Ольга Ковалёва") == "ОК"
-    assert c.initials("フリーレン") == "★"           # no glyph in DejaVu: a star, not a box
+    assert c.initials("フリーレン") == "フ"          # drawn by the CJK font
+    assert c.initials("竈門 禰豆子") == "竈"           # one wide initial: two fill the art
+    assert c.initials("김 민지") == "김"
+    assert c.initials("Li 白") == "L白"
+    assert c.initials("\U00010c80\U00010c81") == "★"  # Old Hungarian: no font has it, no box
     assert c.initials("") == "★"
     assert c.initials("frieren") == "F"
 
@@ -141,7 +145,7 @@ def test_formatting():
 def test_everything_renders_with_the_builtin_font_when_dejavu_is_missing(monkeypatch):
     from bot import render
     from .fixtures import owned, pulled
-    caches = (c._font_path, c.font, c.has_glyph, c._shaping_twin)
+    caches = c.FONT_CACHES
     for fn in caches:
         fn.cache_clear()
     monkeypatch.setattr(c, "_font_path", lambda style: None)

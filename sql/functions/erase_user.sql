@@ -20,6 +20,8 @@ as $$
 --   requests      other players' idempotency records that name the player (a PvP
 --                 opponent) get the id set to null (a retry of such a record then answers
 --                 SDIDM instead of fighting again).
+-- A player who drew with the active server seed makes it rotate (revealed, replaced): one
+-- who comes back restarts at nonce 0 and must not draw again what they already saw.
 -- Gift codes keep their use counts: a limited code is not re-opened by an erasure.
 -- The call is recorded in stardust.erasures under sha256 of the decimal id, with the counts
 -- it returns; a retry with the same request id returns those counts and does nothing (the
@@ -47,6 +49,7 @@ declare
   v_anon    bigint;
   v_n       bigint;
   v_ids     jsonb := jsonb_build_object('n', p_user_id, 's', p_user_id::text);
+  v_rotate  boolean := false;
 begin
   if p_user_id is null or p_user_id <= 0 then
     raise exception 'Invalid user id %', coalesce(p_user_id::text, 'NULL')
@@ -71,6 +74,12 @@ begin
       from unnest(v_owned || array['battles', 'raid_attacks', 'raids', 'admin_grants',
                                    'ledger', 'users']) t;
     if v_exists then
+      -- A player who comes back starts again at nonce 0 with their id as client seed: under
+      -- the same server seed they would draw exactly what they drew before, and know it in
+      -- advance. If they drew with the active seed, it is revealed and replaced (below).
+      v_rotate := exists (select 1 from stardust.pulls p cross join unnest(p.units) x
+                            join stardust.server_seeds s on s.id = x.seed_id
+                           where p.user_id = p_user_id and s.revealed_at is null);
       foreach v_table in array v_owned loop
         execute format('delete from stardust.%I t where t.user_id = $1', v_table)
           using p_user_id;
@@ -128,6 +137,10 @@ begin
       delete from stardust.users u where u.user_id = p_user_id;
       get diagnostics v_n = row_count;
       v_counts := jsonb_set(v_counts, '{users,deleted}', to_jsonb(v_n));
+      if v_rotate then
+        -- the seed table's lock comes after the users row, as in pull (users, then seed)
+        perform 1 from stardust.rotate_seed();
+      end if;
     end if;
     insert into stardust.erasures (user_hash, request_id, counts)
     values (v_hash, p_request_id, v_counts)

@@ -408,3 +408,27 @@ async def test_pvp_against_a_player_being_erased(conn, connections):
     await tr.commit()
     with sqlstate("SDTEM"):
         await fighting
+
+
+async def test_a_player_who_comes_back_never_redraws_what_they_saw(conn):
+    """A returning player restarts at nonce 0 with their id as client seed: under the same
+    server seed their draws would repeat, known in advance. Erasing a player who drew with
+    the active seed reveals it and starts a new one; erasing one who did not changes no
+    seed."""
+    await load_catalogue(conn)
+    active = "select id from stardust.server_seeds where revealed_at is null"
+    await conn.fetchrow("select * from stardust.get_user($1)", A)   # never drew
+    seed = await conn.fetchval(active)
+    await erase(conn, A)
+    assert await conn.fetchval(active) == seed
+    first = [tuple(r[:4]) for r in await conn.fetch(
+        "select * from stardust.pull($1, 10)", X)]
+    assert await conn.fetchval(active) == seed
+    await erase(conn, X)
+    assert await conn.fetchval(active) != seed
+    assert await conn.fetchval("select revealed_at is not null from stardust.server_seeds"
+                               " where id = $1", seed)
+    again = [tuple(r[:4]) for r in await conn.fetch(
+        "select * from stardust.pull($1, 10)", X)]
+    assert again != first
+    assert await conn.fetchval("select nonce from stardust.users where user_id = $1", X) == 10

@@ -279,6 +279,12 @@ CASES: dict[str, Case] = {
     # the player comes back after the erase (a fresh erase would delete again); an erase has
     # no arguments besides the player, whose request records it deletes: its retries are
     # kept in stardust.erasures, by hash of the id and request id, so no SDIDM case exists
+    "set_client_seed": Case(
+        setup=rich,
+        call=q("select * from stardust.set_client_seed($1, 'lucky', $2)")(lambda c, r: (ME, r)),
+        move_on=lambda conn, ctx: conn.fetch("select * from stardust.pull($1, 1)", ME),
+        other=q("select * from stardust.set_client_seed($1, 'other', $2)")(
+            lambda c, r: (ME, r))),
     "erase_user": Case(
         setup=rich,
         call=q("select * from stardust.erase_user($1, $2)")(lambda c, r: (ME, r)),

@@ -187,3 +187,31 @@ async def test_the_bot_answers_unusable_input_with_a_sentence(db_url, conn, tmp_
     finally:
         await db.close()
     assert "(error:" not in out.getvalue()
+
+
+# --- admin functions (owner only): the same rules --------------------------------------------
+async def test_admin_inputs_are_range_checked(conn):
+    await load_catalogue(conn)
+    await conn.execute("select stardust.get_user(1)")
+    await conn.execute("select stardust.grant_item(1, 'bond_small', 999999)")
+    async with unchanged(conn):
+        for qty in (2**31 - 1, -(2**31), 1000001, 2):            # 2: past 1,000,000 held
+            with sqlstate("SDARG"):
+                await conn.fetchval("select stardust.grant_item(1, 'bond_small', $1)", qty)
+        with sqlstate("SDARG"):
+            await conn.fetchval("select stardust.create_banner('B', $1::integer[],"
+                                " now() + interval '1 day')", [[1000, 1001]])
+        with sqlstate("SDARG"):
+            await conn.fetchval("select stardust.purge_requests('178000000 years')")
+        with sqlstate("SDARG"):
+            await conn.fetchval("select stardust.set_setting('pull_cost', '1e30')")
+    assert await conn.fetchval("select stardust.grant_item(1, 'bond_small', 1)") == 1000000
+
+
+async def test_items_held_are_capped_in_the_shop(conn, bot_conn):
+    await conn.execute("select stardust.get_user(1)")
+    await conn.execute("select stardust.grant(p_user_id => 1, p_coins => 10000, p_reason => 'x')")
+    await conn.execute("select stardust.grant_item(1, 'ssr_token', 1000000)")
+    async with unchanged(conn):
+        with sqlstate("SDARG"):
+            await bot_conn.fetch("select * from stardust.buy_item(1, 'ssr_token', 1)")

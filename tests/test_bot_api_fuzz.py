@@ -290,8 +290,9 @@ def fuzz(url: str, examples: int) -> list[str]:
         assert len(funcs) >= 40, funcs
 
         for sig, name, arg_names, arg_types in funcs:
-            call = (f"select * from stardust.{name}("
-                    + ", ".join(f"%s::text::{t}" for t in arg_types) + ")")
+            # count(*): the function runs to completion, nothing is decoded by the client
+            call = (f"select count(*) from stardust.{name}("
+                    + ", ".join(f"%s::text::{t}" for t in arg_types) + ") x")
             arg_names += [""] * (len(arg_types) - len(arg_names))
             strategy = st.tuples(*(strategy_for(t, n, ints, texts)
                                    for n, t in zip(arg_names, arg_types)))

@@ -205,6 +205,12 @@ async def test_admin_inputs_are_range_checked(conn):
             await conn.fetchval("select stardust.purge_requests('178000000 years')")
         with sqlstate("SDARG"):
             await conn.fetchval("select stardust.set_setting('pull_cost', '1e30')")
+        with sqlstate("SDARG"):
+            await conn.fetchval("select stardust.set_character_skills(1000, $1::text[])",
+                                [["Surge", "Surge"]])
+        with sqlstate("SDARG"):
+            await conn.fetchval("select stardust.start_raid(-5, 'Boss', 100,"
+                                " now() + interval '1 day')")
     assert await conn.fetchval("select stardust.grant_item(1, 'bond_small', 1)") == 1000000
 
 

@@ -302,20 +302,18 @@ def fuzz(url: str, examples: int) -> list[str]:
             @given(strategy)
             def check(args):
                 params = [literal(t, v) for t, v in zip(arg_types, args)]
-                try:
-                    with dbc.transaction(force_rollback=True):
-                        dbc.execute("savepoint call")
-                        dbc.execute("set local role stardust_bot")
-                        try:
-                            dbc.execute(call, params).fetchall()
-                        except psycopg.Error as exc:
-                            dbc.execute("rollback to savepoint call")
-                            assert exc.sqlstate in codes, (
-                                f"{sig}{tuple(params)!r:.300}: undocumented SQLSTATE "
-                                f"{exc.sqlstate}: {str(exc).splitlines()[0]}")
-                            after = dbc.execute(fingerprint).fetchone()[0]
-                            assert after == seeded, f"{sig}{tuple(params)!r:.300} failed " \
-                                                    f"({exc.sqlstate}) but changed the database"
+                try:                    # one transaction per call, always rolled back
+                    dbc.execute("savepoint call; set local role stardust_bot")
+                    try:
+                        dbc.execute(call, params).fetchall()
+                    except psycopg.Error as exc:
+                        dbc.execute("rollback to savepoint call")      # back to the owner
+                        assert exc.sqlstate in codes, (
+                            f"{sig}{tuple(params)!r:.300}: undocumented SQLSTATE "
+                            f"{exc.sqlstate}: {str(exc).splitlines()[0]}")
+                        after = dbc.execute(fingerprint).fetchone()[0]
+                        assert after == seeded, f"{sig}{tuple(params)!r:.300} failed " \
+                                                f"({exc.sqlstate}) but changed the database"
                 finally:
                     dbc.rollback()
 

@@ -149,8 +149,8 @@ def int_strategy(bits: int, pool: list[int]) -> st.SearchStrategy:
     lo, hi = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
     edges = [v for v in (0, -1, 1, 2, 5, 10, 11, 100, 10**6, 10**15, 10**15 + 1, hi, hi - 1,
                          lo, lo + 1, -hi, 2**31 - 1, -(2**31), 2**53) if lo <= v <= hi]
-    return st.one_of(st.sampled_from(edges), st.sampled_from([v for v in pool if lo <= v <= hi]
-                                                              or [0]),
+    return st.one_of(st.sampled_from([hi, lo, -hi]), st.sampled_from(edges),
+                     st.sampled_from([v for v in pool if lo <= v <= hi] or [0]),
                      st.integers(lo, hi))
 
 
@@ -413,7 +413,8 @@ select p.proname, p.oid::regprocedure::text, p.proargnames[1:p.pronargs],
 
 async def test_every_bot_function_works_for_the_bot_with_valid_arguments(seeded_url):
     """No function the bot may call fails for the bot (42501 was effective_power calling
-    a helper the bot may not execute); with valid arguments every call succeeds."""
+    a helper the bot may not execute); with valid arguments every call succeeds, and with
+    a non-positive user or server id instead every call is SDARG."""
     owner = await asyncpg.connect(seeded_url)
     bot = await asyncpg.connect(seeded_url, server_settings={"role": "stardust_bot"})
     try:
@@ -438,16 +439,29 @@ async def test_every_bot_function_works_for_the_bot_with_valid_arguments(seeded_
             call = (f"select * from stardust.{name}("
                     + ", ".join(f"{a} => ${i}::{types[a]}" for i, a in enumerate(args, 1))
                     + ")")
+            values = [json.dumps(v) if types[a] == "jsonb" else v for a, v in args.items()]
             tx = bot.transaction()
             await tx.start()
             try:
-                await bot.fetch(call, *(json.dumps(v) if types[a] == "jsonb" else v
-                                        for a, v in args.items()))
+                await bot.fetch(call, *values)
             except asyncpg.PostgresError as exc:
                 if name in valid or exc.sqlstate[:2] != "SD":
                     failures.append(f"{sig} {args}: {exc.sqlstate} {exc}")
             finally:
                 await tx.rollback()
+            # the same call with an id no user or server can have is SDARG, reads included
+            for i, a in enumerate(args):
+                if re.fullmatch(r"p_(user|guild|opponent)_id", a):
+                    tx = bot.transaction()
+                    await tx.start()
+                    try:
+                        await bot.fetch(call, *values[:i], -1, *values[i + 1:])
+                        failures.append(f"{sig} {a} => -1: no error")
+                    except asyncpg.PostgresError as exc:
+                        if exc.sqlstate != "SDARG":
+                            failures.append(f"{sig} {a} => -1: {exc.sqlstate} {exc}")
+                    finally:
+                        await tx.rollback()
         assert not failures, "\n".join(failures)
         assert not set(valid) - {r[0] for r in await owner.fetch(REQUIRED_SQL)}, \
             "a listed function is no longer granted to the bot"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 import asyncpg
 from asyncpg import Record
 
+log = logging.getLogger(__name__)
 
 # --- errors ------------------------------------------------------------------------------
 class GameError(Exception):
@@ -87,9 +89,29 @@ ERRORS: dict[str, type[GameError]] = {
 }
 
 
+# Values PostgreSQL refuses before any function runs, and asyncpg before sending them: a NUL
+# character in text (text cannot hold one; the server answers 22021, or 22P05 when a
+# character has no equivalent), a number past the parameter's type (asyncpg's client-side
+# DataError, SQLSTATE 22000) or out of range on the server (22003). The player typed
+# something unusable: a plain sentence, as for SDARG, not an apology.
+UNUSABLE_INPUT = {
+    "22021": ("That text contains a character the game cannot store.",
+              "Remove unusual characters (such as the null character) and try again."),
+    "22P05": ("That text contains a character the game cannot store.",
+              "Remove unusual characters and try again."),
+    "22003": ("That number is out of range.", "Use a smaller number."),
+    "22000": ("That value cannot be used: a number is too large or the text has a character "
+              "the game cannot store.", "Check what you typed and try again."),
+}
+
+
 def translate(exc: asyncpg.PostgresError) -> Exception:
     cls = ERRORS.get(exc.sqlstate or "")
     if cls is None:
+        if (sentence := UNUSABLE_INPUT.get(exc.sqlstate or "")) is not None:
+            # logged: a 22003 raised inside a function would be a missing range check
+            log.warning("unusable input refused (%s): %s", exc.sqlstate, exc)
+            return InvalidArgument(*sentence)
         return exc
     return cls(exc.message, getattr(exc, "hint", None), getattr(exc, "detail", None))
 

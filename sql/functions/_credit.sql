@@ -17,18 +17,31 @@ begin
   if coalesce(p_gems, 0) = 0 and coalesce(p_coins, 0) = 0 then
     return null;                      -- nothing moves, nothing is written
   end if;
+  -- Bounds (docs/API.md): at most 10^15 a move, balances at most 10^18, so no sum overflows
+  if coalesce(p_gems, 0) not between -1000000000000000 and 1000000000000000
+     or coalesce(p_coins, 0) not between -1000000000000000 and 1000000000000000 then
+    raise exception 'At most 10^15 gems and 10^15 coins can move at once' using errcode = 'SDARG',
+      hint = 'Split the amount.';
+  end if;
   update stardust.users u
      set gems = u.gems + coalesce(p_gems, 0),
          coins = u.coins + coalesce(p_coins, 0)
    where u.user_id = p_user_id
-     and u.gems + coalesce(p_gems, 0) >= 0
-     and u.coins + coalesce(p_coins, 0) >= 0
+     and u.gems::numeric + coalesce(p_gems, 0) >= 0
+     and u.coins::numeric + coalesce(p_coins, 0) >= 0
+     and (coalesce(p_gems, 0) <= 0 or u.gems::numeric + p_gems <= 1000000000000000000)
+     and (coalesce(p_coins, 0) <= 0 or u.coins::numeric + p_coins <= 1000000000000000000)
   returning * into v_user;
   if not found then
     select * into v_user from stardust.users u where u.user_id = p_user_id;
     if not found then
       raise exception 'User % does not exist', p_user_id using errcode = 'SDARG',
         hint = 'Call stardust.get_user first.';
+    end if;
+    if (coalesce(p_gems, 0) > 0 and v_user.gems::numeric + p_gems > 1000000000000000000)
+       or (coalesce(p_coins, 0) > 0 and v_user.coins::numeric + p_coins > 1000000000000000000) then
+      raise exception 'That would take a balance past its maximum (10^18)' using errcode = 'SDARG',
+        hint = 'Gems and coins are capped at 1,000,000,000,000,000,000.';
     end if;
     if v_user.gems + coalesce(p_gems, 0) < 0 then
       raise exception 'Not enough gems: % needed, % held', -p_gems, v_user.gems
@@ -49,4 +62,5 @@ $$;
 revoke all on function stardust._credit(bigint, bigint, bigint, text, text) from public;
 comment on function stardust._credit(bigint, bigint, bigint, text, text) is
   'Internal: add (or take, when negative) gems and coins and write the ledger row; SDNSF '
-  'when a balance would go below zero. Caller holds the users row lock.';
+  'when a balance would go below zero, SDARG for a move over 10^15 or a balance over 10^18. '
+  'Caller holds the users row lock.';

@@ -6,6 +6,10 @@ as $$
 -- Validates a list of inventory ids from a caller (1..p_max ids, no nulls) and returns them
 -- distinct and sorted.
 begin
+  if array_ndims(p_ids) > 1 then        -- first: array_position refuses 2-D arrays (0A000)
+    raise exception 'Unit ids are a flat list' using errcode = 'SDARG',
+      hint = 'Pass inventory ids as shown by /inventory, e.g. array[17, 18].';
+  end if;
   if p_ids is null or cardinality(p_ids) = 0 then
     raise exception 'No units given' using errcode = 'SDARG',
       hint = 'Pass one or more inventory ids.';

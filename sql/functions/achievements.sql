@@ -4,6 +4,7 @@ returns table (key text, name text, description text, condition text, threshold 
 language sql stable security definer
 set search_path = pg_catalog, pg_temp
 as $$
+  select stardust._valid_id(p_user_id);          -- SDARG: no user has this id
   with u as (
     select coalesce(max(x.pulls_made), 0) as pulls_made,
            coalesce(max(x.ssr_pulled), 0) as ssr_pulled,

@@ -6,12 +6,13 @@ set search_path = pg_catalog, pg_temp
 as $$
 -- volatile: the first read after expiry makes the new board
 declare
-  v_board bigint := stardust._bounty_board(p_guild_id);
+  v_user  bigint := stardust._valid_id(p_user_id, 'user', true);      -- SDARG first
+  v_board bigint := stardust._bounty_board(stardust._valid_id(p_guild_id, 'server'));
 begin
   return query
   select s.slot::integer, s.tier, s.enemy_power, b.expires_at,
          exists (select 1 from stardust.bounty_clears c
-                  where c.board_id = s.board_id and c.slot = s.slot and c.user_id = p_user_id),
+                  where c.board_id = s.board_id and c.slot = s.slot and c.user_id = v_user),
          b.id
     from stardust.bounty_slots s
     join stardust.bounty_boards b on b.id = s.board_id

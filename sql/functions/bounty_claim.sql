@@ -25,6 +25,7 @@ declare
   v_gems    bigint := 0;
   v_coins   bigint := 0;
 begin
+  perform stardust._valid_id(p_guild_id, 'server');
   if p_slot is null or p_slot not between 1 and 3 then
     raise exception 'Bounty slots are 1, 2 and 3' using errcode = 'SDARG',
       hint = 'See the board with /bounty board.';

@@ -27,6 +27,11 @@ begin
       raise exception 'The item shop does not sell %', coalesce(p_item, 'NULL')
         using errcode = 'SDARG', hint = 'See what it sells with /shop items.';
     end if;
+    if (select coalesce(max(ui.qty), 0)::bigint from stardust.user_items ui     -- bound: API.md
+         where ui.user_id = p_user_id and ui.item = p_item) + p_qty > 1000000 then
+      raise exception 'You can hold at most 1,000,000 of %', p_item using errcode = 'SDARG',
+        hint = 'Use some first.';
+    end if;
     v_user := stardust._credit(p_user_id, 0, -v_price * p_qty, 'item_shop', p_request_id);
     insert into stardust.user_items as ui (user_id, item, qty) values (p_user_id, p_item, p_qty)
     on conflict on constraint user_items_pkey do update set qty = ui.qty + excluded.qty

@@ -18,6 +18,10 @@ begin
     raise exception 'Banner name must be 1-100 characters' using errcode = 'SDARG',
       hint = 'e.g. ''Frieren: Beyond Journey''''s End''.';
   end if;
+  if array_ndims(p_rate_up_ids) > 1 then    -- first: array_position refuses 2-D arrays
+    raise exception 'Rate-up ids are a flat list' using errcode = 'SDARG',
+      hint = 'p_rate_up_ids => array[anilist ids of SSR or SR characters].';
+  end if;
   if p_rate_up_ids is null or cardinality(p_rate_up_ids) = 0
      or array_position(p_rate_up_ids, null) is not null then
     raise exception 'A banner needs one or more rate-up characters' using errcode = 'SDARG',

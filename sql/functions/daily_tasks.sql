@@ -3,6 +3,7 @@ returns table (task text, description text, gems bigint, done boolean, claimed b
 language sql stable security definer
 set search_path = pg_catalog, pg_temp
 as $$
+  select stardust._valid_id(p_user_id);          -- SDARG: no user has this id
   -- an NPC task is done by a WIN at that difficulty this UTC day; pvp by any PvP battle
   with today as (
     select (now() at time zone 'UTC')::date as day,

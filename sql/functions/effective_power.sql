@@ -1,6 +1,6 @@
 create or replace function stardust.effective_power(p_favorites bigint, p_rarity text)
 returns integer
-language plpgsql immutable parallel safe
+language plpgsql immutable parallel safe security definer
 set search_path = pg_catalog, pg_temp
 as $$
 -- DESIGN.md "Catalogue", in exact numeric arithmetic, truncated to an integer.

@@ -14,6 +14,10 @@ declare
   v_result jsonb;
   v_new    boolean;
 begin
+  if array_ndims(p_inventory_ids) > 1 then      -- first: array_position refuses 2-D arrays
+    raise exception 'Unit ids are a flat list' using errcode = 'SDARG',
+      hint = 'Send 1 to 5 different units, e.g. array[17, 18].';
+  end if;
   if p_inventory_ids is null or cardinality(p_inventory_ids) not between 1 and 5
      or array_position(p_inventory_ids, null) is not null
      or cardinality(p_inventory_ids) <> (select count(distinct x) from unnest(p_inventory_ids) x) then

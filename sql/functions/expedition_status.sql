@@ -9,6 +9,7 @@ declare
   v_exp stardust.expeditions;
   v_y   record;
 begin
+  perform stardust._valid_id(p_user_id);         -- SDARG: no user has this id
   select * into v_exp from stardust.expeditions e where e.user_id = p_user_id;
   if not found then
     return;

@@ -7,6 +7,7 @@ language plpgsql stable security definer
 set search_path = pg_catalog, pg_temp
 as $$
 begin
+  perform stardust._valid_id(p_user_id);         -- SDARG: no user has this id
   return query
   select i.id, i.anilist_id, c.name, c.series, c.rarity, i.dupe_level::integer,
          i.bond_level::integer, i.is_locked,

@@ -19,8 +19,15 @@ begin
     raise exception 'Nothing to grant' using errcode = 'SDARG',
       hint = 'Give p_gems and/or p_coins (negative amounts take away).';
   end if;
-  if p_reason is null or length(btrim(p_reason)) not between 1 and 100 then
-    raise exception 'A reason (1-100 characters) is required' using errcode = 'SDARG',
+  if p_gems not between -1000000000000000 and 1000000000000000      -- abs(-2^63) overflows
+     or p_coins not between -1000000000000000 and 1000000000000000 then
+    raise exception 'Grant at most 10^15 gems and 10^15 coins at once' using errcode = 'SDARG',
+      hint = 'Amounts are -1,000,000,000,000,000 to 1,000,000,000,000,000.';
+  end if;
+  if p_reason is null or length(btrim(p_reason)) not between 1 and 100
+     or p_reason ~ '[[:cntrl:]]' then
+    raise exception 'A reason (1-100 characters, no control characters) is required'
+      using errcode = 'SDARG',
       hint = 'It is written to the ledger.';
   end if;
   -- through the bot role: the acting admin's id is required and the day's caps apply

@@ -16,8 +16,8 @@ begin
     raise exception 'Unknown item %', coalesce(p_item, 'NULL') using errcode = 'SDARG',
       hint = 'select item, name from stardust.items;';
   end if;
-  if p_qty is null or p_qty = 0 then
-    raise exception 'Give a non-zero quantity' using errcode = 'SDARG',
+  if p_qty is null or p_qty = 0 or p_qty not between -1000000 and 1000000 then
+    raise exception 'Give a non-zero quantity from -1,000,000 to 1,000,000' using errcode = 'SDARG',
       hint = 'Negative quantities take away.';
   end if;
   perform stardust._lock_user(p_user_id);
@@ -27,6 +27,10 @@ begin
   end if;
   select coalesce(max(ui.qty), 0) into v_qty from stardust.user_items ui
    where ui.user_id = p_user_id and ui.item = p_item;
+  if v_qty::bigint + p_qty > 1000000 then                 -- bound: docs/API.md
+    raise exception 'A player holds at most 1,000,000 of an item (holds % %)', v_qty, p_item
+      using errcode = 'SDARG', hint = 'Give less.';
+  end if;
   if v_qty + p_qty < 0 then
     raise exception 'The player holds only % %', v_qty, p_item using errcode = 'SDNSF',
       hint = 'Take away at most what they hold.';

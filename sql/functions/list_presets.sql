@@ -4,6 +4,7 @@ returns table (name text, inventory_ids bigint[], units text[], power bigint,
 language sql stable security definer
 set search_path = pg_catalog, pg_temp
 as $$
+  select stardust._valid_id(p_user_id);          -- SDARG: no user has this id
   select t.name, t.inventory_ids,
          array(select coalesce(c.name, '—') from unnest(t.inventory_ids) with ordinality x(id, o)
                  left join stardust.inventory i on i.id = x.id and i.user_id = t.user_id

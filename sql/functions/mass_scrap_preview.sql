@@ -6,6 +6,7 @@ as $$
 declare
   v_cfg jsonb := stardust._gacha_config();
 begin
+  perform stardust._valid_id(p_user_id);         -- SDARG: no user has this id
   if p_rarity is null or p_rarity not in ('R', 'SR') then
     raise exception 'Mass scrap takes R or SR, not %', coalesce(p_rarity, 'NULL')
       using errcode = 'SDARG', hint = 'Scrap SSR units one by one with /scrap.';

@@ -14,6 +14,7 @@ as $$
 -- Pages hold whole calls (a 10-pull is never split), newest first, at most p_limit units
 -- (at least one call).
 begin
+  perform stardust._valid_id(p_user_id);         -- SDARG: no user has this id
   if p_limit is null or p_limit not between 1 and 500 then
     raise exception 'History pages hold 1-500 pulls' using errcode = 'SDARG',
       hint = 'p_limit => 50; next page with p_before => the smallest pull_id shown.';

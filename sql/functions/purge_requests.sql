@@ -12,8 +12,8 @@ as $$
 declare
   v_n bigint;
 begin
-  if p_older_than is null or p_older_than < interval '1 day' then
-    raise exception 'Keep at least one day of request ids, got %',
+  if p_older_than is null or p_older_than not between interval '1 day' and interval '100 years' then
+    raise exception 'Keep between one day and 100 years of request ids, got %',
       coalesce(p_older_than::text, 'NULL')
       using errcode = 'SDARG',
             hint = 'Discord retries an interaction for 15 minutes; the default keeps 7 days.';

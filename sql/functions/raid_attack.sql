@@ -20,6 +20,7 @@ declare
   v_battle  stardust.battles;
   v_damage  bigint;
 begin
+  perform stardust._valid_id(p_guild_id, 'server');
   perform stardust._lock_user(p_user_id);
   v_result := stardust._idem_get(p_user_id, p_request_id, 'raid_attack', v_args);
   if v_result is null then

@@ -5,6 +5,7 @@ language plpgsql stable security definer
 set search_path = pg_catalog, pg_temp
 as $$
 begin
+  perform stardust._valid_id(p_guild_id, 'server');
   if p_limit is null or p_limit not between 1 and 100 then
     raise exception 'Show 1 to 100 rows, got %', coalesce(p_limit::text, 'NULL')
       using errcode = 'SDARG', hint = 'p_limit => 10';

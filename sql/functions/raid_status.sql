@@ -5,6 +5,7 @@ returns table (raid_id bigint, name text, boss_hp bigint, hp bigint, starts_at t
 language sql stable security definer
 set search_path = pg_catalog, pg_temp
 as $$
+  select stardust._valid_id(p_guild_id, 'server'), stardust._valid_id(p_user_id, 'user', true);
   -- the server's open raid, else its last one
   select r.id, r.name, r.boss_hp, r.hp, r.starts_at, r.ends_at, r.ended_at, r.killed_by,
          (select count(distinct a.user_id) from stardust.raid_attacks a where a.raid_id = r.id),

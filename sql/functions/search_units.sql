@@ -7,6 +7,8 @@ returns table (inventory_id bigint, name text, rarity text, dupe_level integer,
 language sql stable security definer
 set search_path = pg_catalog, pg_temp
 as $$
+  select stardust._valid_id(p_user_id);          -- SDARG: no user has this id
+  select stardust._check_range(p_limit, 1, 25, 'The number of suggestions');
   -- for autocomplete: the user's units whose name contains the query, best units first
   select i.id, c.name, c.rarity, i.dupe_level::integer, i.is_locked, i.team_slot is not null
     from stardust.inventory i
@@ -16,7 +18,7 @@ as $$
                                              '%', '\%'), '_', '\_') || '%'
    order by case c.rarity when 'SSR' then 0 when 'SR' then 1 else 2 end, i.dupe_level desc,
             c.name, i.id
-   limit least(greatest(coalesce(p_limit, 25), 1), 25)
+   limit p_limit
 $$;
 revoke all on function stardust.search_units(bigint, text, integer) from public;
 grant execute on function stardust.search_units(bigint, text, integer) to stardust_bot;

@@ -7,6 +7,10 @@ declare
   v_unknown text;
   v_row     stardust.characters;
 begin
+  if array_ndims(p_skills) > 1 then          -- first: array_position refuses 2-D arrays
+    raise exception 'Skills are a flat list' using errcode = 'SDARG',
+      hint = 'p_skills => array[''Surge'']';
+  end if;
   if p_skills is null or array_position(p_skills, null) is not null then
     raise exception 'Give a list of skill names (empty for none)' using errcode = 'SDARG',
       hint = 'p_skills => array[''Surge'']';

@@ -23,6 +23,12 @@ begin
     raise exception 'Setting % cannot be negative', p_key
       using errcode = 'SDARG', hint = 'Game numbers are zero or more.';
   end if;
+  -- bound (docs/API.md): functions read most numbers as integer; past 2^31 every pull would
+  -- fail with an overflow
+  if jsonb_typeof(p_value) = 'number' and (p_value)::numeric > 2147483647 then
+    raise exception 'Setting % is at most 2,147,483,647', p_key
+      using errcode = 'SDARG', hint = format('Current value: %s', v_row.value);
+  end if;
   if p_actor is not null then
     perform set_config('stardust.actor', p_actor, true);
   end if;

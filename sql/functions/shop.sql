@@ -11,6 +11,7 @@ declare
   v_level integer;
   v_cap   integer := (stardust._gacha_config() ->> 'dupe_cap')::integer;
 begin
+  perform stardust._valid_id(p_user_id);         -- SDARG: no user has this id
   perform stardust._shop_day(v_day);
   select u.team_level into v_level from stardust.users u where u.user_id = p_user_id;
   return query

@@ -11,9 +11,9 @@ declare
   v_open stardust.raids;
   v_row  stardust.raids;
 begin
-  if p_guild_id is null then
-    raise exception 'A raid belongs to a server: p_guild_id is required' using errcode = 'SDARG',
-      hint = 'The server (guild) id, as Discord shows it.';
+  if p_guild_id is null or p_guild_id <= 0 then
+    raise exception 'A raid belongs to a server: p_guild_id is a positive server id'
+      using errcode = 'SDARG', hint = 'The server (guild) id, as Discord shows it.';
   end if;
   if p_name is null or length(btrim(p_name)) not between 1 and 100 then
     raise exception 'The boss needs a name of 1 to 100 characters' using errcode = 'SDARG',

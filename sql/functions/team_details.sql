@@ -4,6 +4,7 @@ returns table (slot integer, inventory_id bigint, anilist_id integer, name text,
 language sql stable security definer
 set search_path = pg_catalog, pg_temp
 as $$
+  select stardust._valid_id(p_user_id);          -- SDARG: no user has this id
   select i.team_slot::integer, i.id, i.anilist_id, c.name, c.rarity, c.ability_tags,
          stardust.unit_power(c.true_power, i.dupe_level, i.bond_level, u.team_level),
          c.image_url

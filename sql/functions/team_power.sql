@@ -3,6 +3,7 @@ returns bigint
 language sql stable security definer
 set search_path = pg_catalog, pg_temp
 as $$
+  select stardust._valid_id(p_user_id);          -- SDARG: no user has this id
   select coalesce(sum(stardust.unit_power(c.true_power, i.dupe_level, i.bond_level,
                                           u.team_level)), 0)::bigint
     from stardust.inventory i

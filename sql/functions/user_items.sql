@@ -3,6 +3,7 @@ returns table (item text, name text, description text, qty integer)
 language sql stable security definer
 set search_path = pg_catalog, pg_temp
 as $$
+  select stardust._valid_id(p_user_id);          -- SDARG: no user has this id
   select i.item, i.name, i.description, ui.qty
     from stardust.user_items ui join stardust.items i on i.item = ui.item
    where ui.user_id = p_user_id and ui.qty > 0

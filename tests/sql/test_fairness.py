@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 import math
+import re
 import random
 import subprocess
 import sys
@@ -198,7 +199,12 @@ async def test_the_bot_can_never_read_an_unrevealed_seed(conn, bot_conn):
          where p.pronamespace = 'stardust'::regnamespace
            and p.prosrc ~ 'server_seeds|_active_seed'
            and has_function_privilege('stardust_bot', p.oid, 'execute')""")}
-    assert touching == {"fairness", "revealed_seeds", "pull", "claim_starter"}
+    # (erase_user only checks whether the erased player drew with the active seed, and then
+    # rotates it: it returns row counts, never a seed)
+    assert touching == {"fairness", "revealed_seeds", "pull", "claim_starter", "erase_user"}
+    src = await conn.fetchval("select prosrc from pg_proc where proname = 'erase_user'"
+                              " and pronamespace = 'stardust'::regnamespace")
+    assert not re.search(r"\.seed\b", src)
     for fn in ("pull", "claim_starter"):              # they hand the seed only to _draw
         src = await conn.fetchval("select prosrc from pg_proc where proname = $1"
                                   " and pronamespace = 'stardust'::regnamespace", fn)

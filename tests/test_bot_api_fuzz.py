@@ -74,6 +74,12 @@ async def seed(conn) -> None:
     await conn.execute("select stardust.start_raid($1, 'Fuzz boss', 1000000,"
                        " now() + interval '1 day')", GUILD)
     await conn.execute("select stardust.raid_attack($1, $2)", P2, GUILD)
+    # a raid in another server whose time is up: the bot may end it (not force a running one)
+    await conn.execute("select stardust.start_raid($1, 'Fuzz boss', 1000000,"
+                       " now() + interval '1 day')", GUILD + 1)
+    await conn.execute("select stardust.raid_attack($1, $2)", P2, GUILD + 1)
+    await conn.execute("update stardust.raids set starts_at = now() - interval '2 days',"
+                       " ends_at = now() - interval '1 minute' where guild_id = $1", GUILD + 1)
     await conn.execute("""select stardust.create_gift_code('FUZZ-1', '{"gems": 100}', 10)""")
     await conn.execute("select stardust.pull($1, 10)", P2)
     bench = await conn.fetchval(
@@ -360,7 +366,7 @@ def valid_arguments(facts: dict) -> dict[str, dict[str, object]]:
         "daily_tasks": {"p_user_id": P1},
         "delete_preset": {"p_user_id": P1, "p_name": "main"},
         "effective_power": {"p_favorites": 1000, "p_rarity": "SR"},
-        "end_raid": {"p_raid_id": facts["raid_id"], "p_force": True},
+        "end_raid": {"p_raid_id": facts["raid_id"], "p_force": False},
         "expedition_claim": {"p_user_id": P2},
         "expedition_start": {"p_user_id": P1, "p_inventory_ids": [p1_bench]},
         "expedition_status": {"p_user_id": P2},
@@ -368,7 +374,7 @@ def valid_arguments(facts: dict) -> dict[str, dict[str, object]]:
         "get_unit": {"p_user_id": P1, "p_inventory_id": p1_unit},
         "get_user": {"p_user_id": P1},
         "gift_bond": {"p_user_id": P1, "p_inventory_id": p1_unit, "p_item": "bond_small"},
-        "grant": {"p_user_id": P1, "p_gems": 100, "p_reason": "valid"},
+        "grant": {"p_user_id": P1, "p_gems": 100, "p_reason": "valid", "p_admin_id": P2},
         "inventory": {"p_user_id": P1},
         "leaderboard": {"p_kind": "collection"},
         "list_presets": {"p_user_id": P1},
@@ -431,7 +437,7 @@ async def test_every_bot_function_works_for_the_bot_with_valid_arguments(seeded_
     try:
         facts = dict(await owner.fetchrow(f"""
             select (select min(id) from stardust.battles) as battle_id,
-                   (select max(id) from stardust.raids) as raid_id,
+                   (select max(id) from stardust.raids where ends_at < now()) as raid_id,
                    (select max(id) from stardust.banners) as banner_id,
                    (select min(id) from stardust.inventory where user_id = {P1}
                        and team_slot is not null) as p1_unit,

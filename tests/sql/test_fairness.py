@@ -8,8 +8,8 @@ import hashlib
 import hmac
 import json
 import math
-import re
 import random
+import re
 import subprocess
 import sys
 from collections import defaultdict

@@ -66,9 +66,13 @@ async def test_the_leaked_login_call_of_the_issue_is_refused(conn, bot_conn):
         with sqlstate("SDARG"):                     # no acting admin
             await bot_conn.fetchrow("select * from stardust.grant(p_user_id => 777,"
                                     " p_gems => 9000000000000000000, p_reason => 'x')")
-        with sqlstate("SDARG") as err:              # over the cap
+        with sqlstate("SDARG"):                     # out of range (docs/API.md, Bounds)
             await bot_conn.fetchrow("select * from stardust.grant(p_user_id => 777,"
                                     " p_gems => 9000000000000000000, p_reason => 'x',"
+                                    " p_admin_id => 1)")
+        with sqlstate("SDARG") as err:              # over the cap
+            await bot_conn.fetchrow("select * from stardust.grant(p_user_id => 777,"
+                                    " p_gems => 1000000000000000, p_reason => 'x',"
                                     " p_admin_id => 1)")
     assert err.value.detail == "left_gems=1000000 left_coins=100000"
 

@@ -67,10 +67,7 @@ begin
       'next_level_exp', case when v_level >= v_cap then null else 25 * (v_level + 1) * v_level end,
       'items_used', v_used, 'items_left', v_held - v_used,
       -- the power after the gift, stored: a retry shows it even if the unit changed since
-      'power', (select stardust.unit_power(c.true_power, i.dupe_level, i.bond_level,
-                                           u.team_level)
-                  from stardust.inventory i join stardust.characters c using (anilist_id)
-                  join stardust.users u on u.user_id = i.user_id where i.id = p_inventory_id));
+      'power', stardust._inventory_power(p_inventory_id));
     perform stardust._idem_put(p_user_id, p_request_id, 'gift_bond', v_args, v_result);
   end if;
   return query
@@ -79,11 +76,7 @@ begin
          (v_result ->> 'items_used')::integer, (v_result ->> 'items_left')::integer,
          -- (records from before the power was stored: the unit's power now)
          coalesce((v_result ->> 'power')::bigint,
-                  (select stardust.unit_power(c.true_power, i.dupe_level, i.bond_level,
-                                              u.team_level)
-                     from stardust.inventory i join stardust.characters c using (anilist_id)
-                     join stardust.users u on u.user_id = i.user_id
-                    where i.id = p_inventory_id));
+                  stardust._inventory_power(p_inventory_id));
 end
 $$;
 revoke all on function stardust.gift_bond(bigint, bigint, text, integer, text) from public;

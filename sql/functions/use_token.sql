@@ -46,12 +46,7 @@ begin
     v_result := jsonb_build_object('inventory_id', p_inventory_id, 'name', v_unit.name,
                                    'dupe_level', v_unit.dupe_level + 1, 'tokens_left', v_held,
                                    -- stored: a retry shows it even if the unit changed since
-                                   'power', (select stardust.unit_power(c.true_power,
-                                                      i.dupe_level, i.bond_level, u.team_level)
-                                               from stardust.inventory i
-                                               join stardust.characters c using (anilist_id)
-                                               join stardust.users u on u.user_id = i.user_id
-                                              where i.id = p_inventory_id));
+                                   'power', stardust._inventory_power(p_inventory_id));
     perform stardust._idem_put(p_user_id, p_request_id, 'use_token', v_args, v_result);
   end if;
   return query
@@ -59,11 +54,7 @@ begin
          (v_result ->> 'dupe_level')::integer, (v_result ->> 'tokens_left')::integer,
          -- (records from before the power was stored: the unit's power now)
          coalesce((v_result ->> 'power')::bigint,
-                  (select stardust.unit_power(c.true_power, i.dupe_level, i.bond_level,
-                                              u.team_level)
-                     from stardust.inventory i join stardust.characters c using (anilist_id)
-                     join stardust.users u on u.user_id = i.user_id
-                    where i.id = p_inventory_id));
+                  stardust._inventory_power(p_inventory_id));
 end
 $$;
 revoke all on function stardust.use_token(bigint, bigint, text) from public;

@@ -264,10 +264,11 @@ class Database:
             "select * from stardust.search_units(p_user_id => $1, p_query => $2,"
             " p_limit => $3)", user_id, query, limit)
 
-    async def set_locked(self, user_id: int, inventory_ids: list[int], locked: bool) -> int:
+    async def set_locked(self, user_id: int, inventory_ids: list[int], locked: bool,
+                         request_id: str | None) -> int:
         return await self._fetchval(
             "select stardust.set_locked(p_user_id => $1, p_inventory_ids => $2,"
-            " p_locked => $3)", user_id, inventory_ids, locked)
+            " p_locked => $3, p_request_id => $4)", user_id, inventory_ids, locked, request_id)
 
     async def scrap(self, user_id: int, inventory_ids: list[int],
                     request_id: str | None) -> Record:
@@ -286,10 +287,11 @@ class Database:
             " p_request_id => $3)", user_id, rarity, request_id)
 
     # -- team -----------------------------------------------------------------------------
-    async def set_team(self, user_id: int, inventory_ids: list[int | None]) -> list[Record]:
+    async def set_team(self, user_id: int, inventory_ids: list[int | None],
+                       request_id: str | None) -> list[Record]:
         return await self._fetch(
-            "select * from stardust.set_team(p_user_id => $1, p_inventory_ids => $2::bigint[])",
-            user_id, inventory_ids)
+            "select * from stardust.set_team(p_user_id => $1, p_inventory_ids => $2::bigint[],"
+            " p_request_id => $3)", user_id, inventory_ids, request_id)
 
     async def team_details(self, user_id: int) -> list[Record]:
         return await self._fetch("select * from stardust.team_details(p_user_id => $1)",
@@ -298,20 +300,24 @@ class Database:
     async def team_power(self, user_id: int) -> int:
         return await self._fetchval("select stardust.team_power(p_user_id => $1)", user_id)
 
-    async def save_preset(self, user_id: int, name: str) -> Record:
+    async def save_preset(self, user_id: int, name: str, request_id: str | None) -> Record:
         return await self._fetchrow(
-            "select * from stardust.save_preset(p_user_id => $1, p_name => $2)", user_id, name)
+            "select * from stardust.save_preset(p_user_id => $1, p_name => $2,"
+            " p_request_id => $3)", user_id, name, request_id)
 
-    async def load_preset(self, user_id: int, name: str) -> list[Record]:
+    async def load_preset(self, user_id: int, name: str,
+                          request_id: str | None) -> list[Record]:
         return await self._fetch(
-            "select * from stardust.load_preset(p_user_id => $1, p_name => $2)", user_id, name)
+            "select * from stardust.load_preset(p_user_id => $1, p_name => $2,"
+            " p_request_id => $3)", user_id, name, request_id)
 
     async def list_presets(self, user_id: int) -> list[Record]:
         return await self._fetch("select * from stardust.list_presets(p_user_id => $1)", user_id)
 
-    async def delete_preset(self, user_id: int, name: str) -> int:
+    async def delete_preset(self, user_id: int, name: str, request_id: str | None) -> int:
         return await self._fetchval(
-            "select stardust.delete_preset(p_user_id => $1, p_name => $2)", user_id, name)
+            "select stardust.delete_preset(p_user_id => $1, p_name => $2,"
+            " p_request_id => $3)", user_id, name, request_id)
 
     # -- battles --------------------------------------------------------------------------
     async def battle_npc(self, user_id: int, difficulty: str, request_id: str | None) -> Record:

@@ -62,7 +62,8 @@ CONNECTION_ERRORS = (OSError, ConnectionError, asyncio.TimeoutError,
 # functions whose replay returns exactly the stored first result (others add live reads,
 # e.g. a unit's power now)
 EXACT_REPLAY = {"pull", "spark", "claim_starter", "shop_buy", "scrap", "mass_scrap",
-                "buy_item", "redeem_code", "claim_all_tasks", "claim_task"}
+                "buy_item", "redeem_code", "claim_all_tasks", "claim_task", "set_locked",
+                "set_team", "save_preset", "load_preset"}
 
 
 class Stats:
@@ -163,11 +164,11 @@ class Chaos:
             return op, "select * from stardust.mass_scrap($1, $2, $3)", (
                 uid, rng.choice(["R", "R", "SR"]), rid)
         if op == "set_locked":
-            return op, "select stardust.set_locked($1, $2::bigint[], $3)", (
-                uid, self.pick_units(rng, uid, rng.randint(1, 3)), r() < 0.5)
+            return op, "select stardust.set_locked($1, $2::bigint[], $3, $4)", (
+                uid, self.pick_units(rng, uid, rng.randint(1, 3)), r() < 0.5, rid)
         if op == "set_team":
-            return op, "select * from stardust.set_team($1, $2::bigint[])", (
-                uid, self.pick_units(rng, uid, rng.randint(1, 5), rarity="SSR"))
+            return op, "select * from stardust.set_team($1, $2::bigint[], $3)", (
+                uid, self.pick_units(rng, uid, rng.randint(1, 5), rarity="SSR"), rid)
         if op == "bounty_claim":
             return op, "select * from stardust.bounty_claim($1, $2, $3, $4)", (
                 uid, GUILD, rng.randint(1, 3), rid)
@@ -209,11 +210,11 @@ class Chaos:
         if op == "raid_attack":
             return op, "select * from stardust.raid_attack($1, $2, $3)", (uid, GUILD, rid)
         if op == "save_preset":
-            return op, "select * from stardust.save_preset($1, $2)", (
-                uid, rng.choice(["A", "b", "pvp"]))
+            return op, "select * from stardust.save_preset($1, $2, $3)", (
+                uid, rng.choice(["A", "b", "pvp"]), rid)
         if op == "load_preset":
-            return op, "select * from stardust.load_preset($1, $2)", (
-                uid, rng.choice(["a", "B", "PVP"]))
+            return op, "select * from stardust.load_preset($1, $2, $3)", (
+                uid, rng.choice(["a", "B", "PVP"]), rid)
         new_uid = 1000 + rng.randint(0, 50)
         return "get_user", "select * from stardust.get_user($1)", (new_uid,)
 

@@ -75,13 +75,13 @@ async def view(ctx: Context, unit: int) -> Reply:
 
 
 async def lock(ctx: Context, unit: int) -> Reply:
-    changed = await ctx.db.set_locked(ctx.user_id, [unit], True)
+    changed = await ctx.db.set_locked(ctx.user_id, [unit], True, ctx.request_id)
     return Reply(text=f"Unit #{unit} {'is now locked' if changed else 'was already locked'}: "
                  "no scrap will take it.", colour=OK_COLOUR, ephemeral=True)
 
 
 async def unlock(ctx: Context, unit: int) -> Reply:
-    changed = await ctx.db.set_locked(ctx.user_id, [unit], False)
+    changed = await ctx.db.set_locked(ctx.user_id, [unit], False, ctx.request_id)
     return Reply(text=f"Unit #{unit} {'is now unlocked' if changed else 'was not locked'}.",
                  colour=OK_COLOUR, ephemeral=True)
 

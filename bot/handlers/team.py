@@ -17,6 +17,16 @@ async def _team_reply(ctx: Context, rows, title: str) -> Reply:
                  image=image, image_name="team.png")
 
 
+async def _with_skills(ctx: Context, rows) -> list[dict]:
+    """Rows returned by set_team / load_preset, with each unit's skills (team_details).
+
+    Those rows are what the call set: on Discord's retry of the interaction, the team the
+    first delivery set, which a later change may have replaced (its units then show no
+    skills). Showing team_details instead would show the team as it is now."""
+    skills = {r["inventory_id"]: r["skills"] for r in await ctx.db.team_details(ctx.user_id)}
+    return [{**dict(r), "skills": skills.get(r["inventory_id"])} for r in rows]
+
+
 async def team_view(ctx: Context) -> Reply:
     rows = await ctx.db.team_details(ctx.user_id)
     if not rows:
@@ -28,24 +38,24 @@ async def team_view(ctx: Context) -> Reply:
 async def team_set(ctx: Context, unit1: int | None = None, unit2: int | None = None,
                    unit3: int | None = None, unit4: int | None = None,
                    unit5: int | None = None) -> Reply:
-    await ctx.db.set_team(ctx.user_id, [unit1, unit2, unit3, unit4, unit5])
-    rows = await ctx.db.team_details(ctx.user_id)
+    rows = await ctx.db.set_team(ctx.user_id, [unit1, unit2, unit3, unit4, unit5],
+                                 ctx.request_id)
     if not rows:
         return Reply(title="Team cleared", text="Your team is now empty.", colour=OK_COLOUR)
-    return await _team_reply(ctx, rows, "Team saved")
+    return await _team_reply(ctx, await _with_skills(ctx, rows), "Team saved")
 
 
 # --- presets ---------------------------------------------------------------------------------
 async def preset_save(ctx: Context, name: str) -> Reply:
-    row = await ctx.db.save_preset(ctx.user_id, name)
+    row = await ctx.db.save_preset(ctx.user_id, name, ctx.request_id)
     units = sum(1 for x in row["inventory_ids"] if x is not None)
     return Reply(text=f"Preset **{row['name']}** saved ({units} units).", colour=OK_COLOUR,
                  ephemeral=True)
 
 
 async def preset_load(ctx: Context, name: str) -> Reply:
-    rows = await ctx.db.load_preset(ctx.user_id, name)
-    return await _team_reply(ctx, rows, f"Preset {name} loaded")
+    rows = await ctx.db.load_preset(ctx.user_id, name, ctx.request_id)
+    return await _team_reply(ctx, await _with_skills(ctx, rows), f"Preset {name} loaded")
 
 
 async def preset_list(ctx: Context) -> Reply:
@@ -59,5 +69,5 @@ async def preset_list(ctx: Context) -> Reply:
 
 
 async def preset_delete(ctx: Context, name: str) -> Reply:
-    await ctx.db.delete_preset(ctx.user_id, name)
+    await ctx.db.delete_preset(ctx.user_id, name, ctx.request_id)
     return Reply(text=f"Preset **{name}** deleted.", colour=OK_COLOUR, ephemeral=True)

@@ -76,6 +76,31 @@ async def test_team_set_and_view(bot):
     assert image_of(call).size[0] > 500
 
 
+async def test_team_set_delivered_again_keeps_the_team_changed_since(bot):
+    """Discord delivers a /team set again after the player changed their team: the retry
+    answers what the first delivery answered and the later team stays (it was reverted)."""
+    await bot.admin.execute("select stardust.get_user(210)")
+    ids = [r[0] for r in await bot.admin.fetch(
+        "insert into stardust.inventory (user_id, anilist_id) select 210, anilist_id"
+        " from stardust.characters order by anilist_id limit 3 returning id")]
+    first = slash(bot.fake, "team", 210, "set", unit1=ids[0], unit3=ids[1])
+    call, data = await answer(bot, first)
+    shown = data["embeds"][0]
+    assert shown["title"] == "Team saved" and shown["description"].count("**") == 4
+    await answer(bot, slash(bot.fake, "team", 210, "set", unit1=ids[2]))
+    team = "select array_agg(id order by team_slot) from stardust.inventory" \
+           " where user_id = 210 and team_slot is not null"
+    assert await bot.admin.fetchval(team) == [ids[2]]
+
+    await deliver(bot.fake, first)                                   # Discord retried it
+    retry = await bot.fake.wait_for(lambda c: is_edit(first)(c) and c is not call)
+    again = retry.payload["embeds"][0]
+    assert (again["title"], again["description"], again["fields"]) == \
+        (shown["title"], shown["description"], shown["fields"])
+    assert await bot.admin.fetchval(team) == [ids[2]]
+    assert await bot.admin.fetchval("select count(*) from stardust.requests where user_id = 210"
+                                    " and fn = 'set_team'") == 2
+
 async def test_banner_rates_history_profile(bot):
     call, data = await answer(bot, slash(bot.fake, "banner", 205))
     assert "Festival" in data["embeds"][0]["description"]

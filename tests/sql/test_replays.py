@@ -130,6 +130,35 @@ async def weak_raid(conn: Conn) -> Ctx:
     return ctx
 
 
+async def set_team(conn: Conn, ids: list[int | None]) -> Any:
+    return await conn.fetch("select * from stardust.set_team($1, $2::bigint[])", ME, ids)
+
+
+async def save_preset(conn: Conn, name: str) -> Any:
+    return await conn.fetch("select * from stardust.save_preset($1, $2)", ME, name)
+
+
+async def team_moved_on(conn: Conn, ctx: Ctx) -> None:
+    """Another team, and a unit of the first call's team away: a fresh call is SDLCK."""
+    await set_team(conn, ctx["me"]["team"][:2])
+    await conn.fetch("select * from stardust.expedition_start($1, $2::bigint[])", ME,
+                     ctx["me"]["bench"][:1])
+
+
+async def preset_saved(conn: Conn) -> Ctx:
+    """'main' holds the first team; the team is now two bench units."""
+    ctx = await team(conn)
+    await save_preset(conn, "main")
+    await set_team(conn, ctx["me"]["bench"][:2])
+    return ctx
+
+
+async def preset_moved_on(conn: Conn, ctx: Ctx) -> None:
+    """Another team, saved as 'main': a fresh load returns it."""
+    await set_team(conn, ctx["me"]["bench"][2:4])
+    await save_preset(conn, "main")
+
+
 async def grant(conn: Conn, ctx: Ctx, gems: int) -> Any:
     return await conn.fetch("select * from stardust.grant($1, $2)", ME, gems)
 
@@ -290,6 +319,39 @@ CASES: dict[str, Case] = {
         call=q("select * from stardust.erase_user($1, $2)")(lambda c, r: (ME, r)),
         move_on=lambda conn, ctx: conn.fetch("select * from stardust.pull($1, 10)", ME),
         other=None),
+    # the player's team and presets (migration 0011): a retried /team set must not put back
+    # a team the player has changed since, a retried /lock answers the first count, a
+    # retried /preset delete answers 1 (a fresh one: SDARG)
+    "set_team": Case(
+        setup=team,
+        call=q("select * from stardust.set_team($1, $2::bigint[], $3)")(
+            lambda c, r: (ME, [c["me"]["bench"][0], None, c["me"]["bench"][1]], r)),
+        move_on=team_moved_on,
+        other=q("select * from stardust.set_team($1, $2::bigint[], $3)")(
+            lambda c, r: (ME, [c["me"]["bench"][1], None, c["me"]["bench"][0]], r))),
+    "set_locked": Case(
+        setup=team,
+        call=q("select stardust.set_locked($1, $2::bigint[], true, $3)")(
+            lambda c, r: (ME, c["me"]["bench"][:2], r)),
+        move_on=lambda conn, ctx: conn.fetch(
+            "select stardust.set_locked($1, $2::bigint[], false)", ME, ctx["me"]["bench"][:1]),
+        other=q("select stardust.set_locked($1, $2::bigint[], false, $3)")(
+            lambda c, r: (ME, c["me"]["bench"][:2], r))),
+    "save_preset": Case(
+        setup=team,
+        call=q("select * from stardust.save_preset($1, 'main', $2)")(lambda c, r: (ME, r)),
+        move_on=lambda conn, ctx: set_team(conn, ctx["me"]["bench"][:3]),
+        other=q("select * from stardust.save_preset($1, 'other', $2)")(lambda c, r: (ME, r))),
+    "load_preset": Case(
+        setup=preset_saved,
+        call=q("select * from stardust.load_preset($1, 'main', $2)")(lambda c, r: (ME, r)),
+        move_on=preset_moved_on,
+        other=q("select * from stardust.load_preset($1, 'other', $2)")(lambda c, r: (ME, r))),
+    "delete_preset": Case(
+        setup=preset_saved,
+        call=q("select stardust.delete_preset($1, 'main', $2)")(lambda c, r: (ME, r)),
+        move_on=lambda conn, ctx: save_preset(conn, "other"),
+        other=q("select stardust.delete_preset($1, 'other', $2)")(lambda c, r: (ME, r))),
 }
 
 # Private helpers (`_` names) take p_request_id only to write it into ledger and history rows;
@@ -348,3 +410,16 @@ async def test_a_replay_returns_the_first_result_and_changes_nothing(conn, name)
         with sqlstate("SDIDM"):
             await case.other(conn, ctx, RID)
         assert await db_state(conn) == after
+
+
+async def test_a_retried_preset_delete_spares_a_preset_saved_again_since(conn):
+    """/preset delete main, /preset save main, then Discord's retry of the delete: it
+    answers the first call's 1 and the new 'main' stays (a fresh delete would remove it)."""
+    await preset_saved(conn)
+    assert await conn.fetchval("select stardust.delete_preset($1, 'main', $2)", ME, RID) == 1
+    await save_preset(conn, "main")
+    before = await db_state(conn)
+    assert await conn.fetchval("select stardust.delete_preset($1, 'main', $2)", ME, RID) == 1
+    assert await db_state(conn) == before
+    assert await conn.fetchval("select count(*) from stardust.team_presets"
+                               " where user_id = $1 and name = 'main'", ME) == 1

@@ -3,7 +3,7 @@ handlers as a chosen user; text is printed and images are saved (their path is p
 
     stardust console [--user ID] [--out DIR]
 
-    > /pull count:10
+    > /pull count:10              (on the running banner; banner:standard for the pool)
     > /team set unit1:12 unit2:15
     > /scrap mass rarity:R        (asks y/n before scrapping)
     > /forget-me                  (asks y/n before erasing the player)
@@ -26,6 +26,7 @@ from bot.db import Database, GameError
 from bot.handlers import ArtSource, Context, Reply, apology, error_reply
 from bot.handlers import (admin, battle, collection, expedition, fairness, gacha, items,
                           privacy, profile, progress, raid, shop, team)
+from bot.handlers.progress import announce
 
 # command path -> handler; options come from the handler's signature
 COMMANDS: dict[str, Callable[..., Awaitable[Reply]]] = {
@@ -63,7 +64,8 @@ BUTTONS: dict[str, Callable[..., Awaitable[Reply]]] = {
 CONFIRMS = {"scrap mass": "Scrap them? [y/N] ",
             "forget-me": "Erase all your data? This cannot be undone. [y/N] "}
 HELP = {
-    "pull": "pull characters (count:1-10, banner:<id>)",
+    "pull": "pull characters (count:1-10; banner:<id>, or banner:standard for the standard "
+            "pool; default: the running banner)",
     "spark": "trade spark points for a rate-up unit (banner:<id> character:<anilist id>)",
     "starter": "claim the starter pack (10 free pulls, one SSR)",
     "banner": "the limited banners", "rates": "disclosed probabilities (banner:<id>)",
@@ -113,6 +115,8 @@ def options_of(handler: Callable) -> dict[str, tuple[type, bool]]:
 
 
 CONSOLE_GUILD = 1
+# words an integer option also accepts: the named choices of Discord's autocomplete
+WORDS = {"banner": {"standard": gacha.STANDARD_POOL, "standard pool": gacha.STANDARD_POOL}}
 
 
 class UsageError(ValueError):
@@ -143,6 +147,8 @@ def parse(line: str) -> tuple[str, dict[str, Any]]:
             raise UsageError(f"/{path} has no option {name!r}; options: "
                              + (", ".join(spec) or "none"))
         kind = spec[name][0]
+        if kind is int and raw.lower() in WORDS.get(name, {}):
+            raw = str(WORDS[name][raw.lower()])       # banner:standard, as Discord's choice
         try:
             values[name] = kind(raw) if kind is int else raw
         except ValueError:
@@ -189,8 +195,10 @@ class Console:
         self.last_buttons = [b for b in reply.buttons if not b.disabled]
 
     async def _call(self, handler, *args, **kwargs) -> Reply:
+        """Run a handler; a successful reply also says what it unlocked (as on Discord)."""
+        context = self.context()
         try:
-            return await handler(self.context(), *args, **kwargs)
+            return await announce(context, await handler(context, *args, **kwargs))
         except GameError as exc:
             return error_reply(exc)
         except Exception as exc:                            # shown, never a traceback

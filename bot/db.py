@@ -376,6 +376,10 @@ class Database:
             "select * from stardust.claim_all_tasks(p_user_id => $1, p_request_id => $2)",
             user_id, request_id)
 
+    async def take_notifications(self, user_id: int) -> list[Record]:
+        return await self._fetch(
+            "select * from stardust.take_notifications(p_user_id => $1)", user_id)
+
     async def achievements(self, user_id: int) -> list[Record]:
         return await self._fetch("select * from stardust.achievements(p_user_id => $1)",
                                  user_id)

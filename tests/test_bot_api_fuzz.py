@@ -398,6 +398,7 @@ def valid_arguments(facts: dict) -> dict[str, dict[str, object]]:
         "shop": {"p_user_id": P1},
         "shop_buy": {"p_user_id": P1, "p_slot": 10},
         "spark": {"p_user_id": P1, "p_banner_id": facts["banner_id"], "p_anilist_id": 1000},
+        "take_notifications": {"p_user_id": P1},
         "team_details": {"p_user_id": P1},
         "team_power": {"p_user_id": P1},
         "unit_power": {"p_true_power": 10000, "p_dupe_level": 3, "p_bond_level": 1,

@@ -230,3 +230,58 @@ async def test_console_fairness_shows_and_sets_the_client_seed(db_url, conn, tmp
         await db.close()
     assert await conn.fetchval("select client_seed from stardust.users where user_id = 57") == (
         "moonlight")
+
+
+async def test_console_announces_achievements_and_pulls_on_the_running_banner(db_url, conn,
+                                                                             tmp_path):
+    """Issue 13 sections 1 and 2, as on Discord: an unlock is announced once (name, reward);
+    /pull uses the running banner (the newest), banner:standard or banner:0 the standard
+    pool, and with no banner running the standard pool; the reply says which."""
+    await load_catalogue(conn, n_ssr=3, n_sr=6, n_r=12)
+    db = await Database.connect(db_url, max_size=2)
+    out = io.StringIO()
+    console = Console(db=db, user_id=58, out_dir=tmp_path, art=ArtSource(), stream=out,
+                      display_name="Ada")
+
+    async def pulled_on():
+        return await conn.fetchval("select banner_id from stardust.pulls where user_id = 58"
+                                   " order by id desc limit 1")
+    try:
+        reply = await console.run("/starter")
+        assert "🏆 Achievement unlocked: **Lucky Star** — +2,000 gems" in reply.plain()
+        assert "Achievement unlocked" not in (await console.run("/profile")).plain()
+
+        reply = await console.run("/pull")
+        assert reply.title == "Ada pulled 1× from the standard pool"
+        assert reply.footer.startswith("No limited banner is running")
+        assert await pulled_on() is None
+        old = await conn.fetchval("select id from stardust.create_banner('Festival',"
+                                  " array[1000], now() + interval '7 days',"
+                                  " now() - interval '1 hour')")
+        new = await conn.fetchval("select id from stardust.create_banner('Gala', array[1001],"
+                                  " now() + interval '3 days')")
+        reply = await console.run("/pull")
+        assert reply.title == f"Ada pulled 1× on #{new} Gala"
+        assert "running banner" in reply.footer and await pulled_on() == new
+        for choice in ("standard", "Standard", "0"):
+            reply = await console.run(f"/pull banner:{choice}")
+            assert reply.title == "Ada pulled 1× from the standard pool"
+            assert await pulled_on() is None
+        reply = await console.run(f"/pull banner:{old}")
+        assert reply.title == f"Ada pulled 1× on #{old} Festival" and await pulled_on() == old
+        reply = await console.run("/banner")
+        assert f"/pull uses #{new} Gala" in reply.footer
+
+        await conn.execute("update stardust.users set pulls_made = 99 where user_id = 58")
+        reply = await console.run("/pull banner:standard")
+        assert "🏆 Achievement unlocked: **Dedicated** — +3,000 gems" in reply.plain()
+    finally:
+        await db.close()
+    text = out.getvalue()
+    assert text.count("**Lucky Star**") == 1 and text.count("**Dedicated**") == 1
+    assert "Traceback" not in text
+
+
+def test_parse_accepts_the_standard_pool_by_name():
+    assert parse("/pull banner:standard") == ("pull", {"banner": 0})
+    assert parse("/pull banner:'Standard pool' count:2") == ("pull", {"banner": 0, "count": 2})

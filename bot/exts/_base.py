@@ -8,6 +8,7 @@ import interactions
 
 from bot.discord import Services, make_context, send_reply, update_reply
 from bot.handlers import Choice, Context, Reply
+from bot.handlers.progress import announce
 
 
 class StardustExtension(interactions.Extension):
@@ -21,19 +22,22 @@ class StardustExtension(interactions.Extension):
                   *, renders: bool, **options) -> None:
         """Defer at once when the answer will be an image (Discord allows 3 s for the first
         response), call the handler, draw its reply. Never retries, never refunds: errors go
-        to the global listener (bot.discord.on_failure)."""
+        to the global listener (bot.discord.on_failure). A successful reply also says what
+        the command unlocked (achievements: bot.handlers.progress.announce)."""
         if renders:
             await ctx.defer()
-        reply = await handler(self.context(ctx), **options)
-        await send_reply(ctx, reply)
+        context = self.context(ctx)
+        reply = await handler(context, **options)
+        await send_reply(ctx, await announce(context, reply))
 
     async def press(self, ctx: interactions.ComponentContext,
                     handler: Callable[..., Awaitable[Reply]]) -> None:
         """A button: the handler decides first (a refusal must not touch the message the
         button is on), then the message is edited in place, or the presser alone is
         answered. Edits with an image defer on their own (interactions.py does)."""
-        reply = await handler(self.context(ctx), ctx.custom_id)
-        await update_reply(ctx, reply)
+        context = self.context(ctx)
+        reply = await handler(context, ctx.custom_id)
+        await update_reply(ctx, await announce(context, reply))
 
     async def choices(self, ctx: interactions.AutocompleteContext,
                       provider: Callable[..., Awaitable[list[Choice]]], *args) -> None:

@@ -13,15 +13,15 @@ class Gacha(StardustExtension):
     @slash_command(name="pull", description="Pull characters (1,000 gems each)")
     @slash_option("count", "How many pulls (1-10)", OptionType.INTEGER, min_value=1,
                   max_value=10)
-    @slash_option("banner", "A limited banner (default: the standard pool)", OptionType.INTEGER,
-                  autocomplete=True)
+    @slash_option("banner", "Default: the running banner. Or another banner, or the standard "
+                  "pool", OptionType.INTEGER, min_value=0, autocomplete=True)
     async def pull(self, ctx: interactions.SlashContext, count: int = 1,
                    banner: int | None = None) -> None:
         await self.run(ctx, gacha.pull, renders=True, count=count, banner=banner)
 
     @pull.autocomplete("banner")
     async def pull_banner(self, ctx: interactions.AutocompleteContext) -> None:
-        await self.choices(ctx, gacha.banner_choices)
+        await self.choices(ctx, gacha.pull_banner_choices)
 
     @slash_command(name="spark", description="Trade spark points for a rate-up unit")
     @slash_option("banner", "The banner", OptionType.INTEGER, required=True, autocomplete=True)

@@ -39,10 +39,40 @@ async def _units_reply(ctx: Context, units, title: str) -> Reply:
                  image=image, image_name="pull.png")
 
 
+# the value of the banner option that picks the standard pool (banner ids start at 1)
+STANDARD_POOL = 0
+
+
+def running_banner(rows):
+    """The banner /pull uses when none is named: the newest running one (None if none runs)."""
+    running = [b for b in rows if b["is_active"]]
+    return max(running, key=lambda b: (b["starts_at"], b["id"])) if running else None
+
+
 async def pull(ctx: Context, count: int = 1, banner: int | None = None) -> Reply:
-    units = await ctx.db.pull(ctx.user_id, count, banner, ctx.request_id)
-    where = f" on banner #{banner}" if banner else ""
-    return await _units_reply(ctx, units, f"{ctx.display_name} pulled {count}×{where}")
+    """Without a banner: the running limited banner (the newest if several run), else the
+    standard pool; banner 0 ("Standard pool" in the autocomplete) is the standard pool."""
+    rows = [] if banner == STANDARD_POOL else await ctx.db.list_banners()
+    chosen = running_banner(rows) if banner is None else next(
+        (b for b in rows if b["id"] == banner), None)
+    if banner is None:
+        banner_id = chosen["id"] if chosen else None
+    else:
+        banner_id = None if banner == STANDARD_POOL else banner
+    units = await ctx.db.pull(ctx.user_id, count, banner_id, ctx.request_id)
+    if banner_id is None:
+        where = " from the standard pool"
+        footer = ("No limited banner is running: pulled from the standard pool."
+                  if banner is None else "Pulled from the standard pool, as you chose.")
+    else:
+        name = f"#{banner_id} {chosen['name']}" if chosen else f"#{banner_id}"
+        where = f" on {name}"
+        footer = (f"Pulled on the running banner {name}: its rate-ups and spark points count. "
+                  "For the standard pool, choose banner: Standard pool."
+                  if banner is None else f"Pulled on the banner {name}.")
+    reply = await _units_reply(ctx, units, f"{ctx.display_name} pulled {count}×{where}")
+    reply.footer = footer
+    return reply
 
 
 async def spark(ctx: Context, banner: int, character: int) -> Reply:
@@ -71,11 +101,17 @@ async def banners(ctx: Context) -> Reply:
                      f"<t:{int(b['ends_at'].timestamp())}:R>\n"
                      f"rate up: {', '.join(b['rate_up_names']) or '—'} · spark "
                      f"{b['spark_cost']} points")
+    default = running_banner(rows)
+    footer = (f"/pull uses #{default['id']} {default['name']} unless you choose another "
+              "banner or the standard pool (banner: Standard pool)." if default else
+              "No banner is running yet: /pull uses the standard pool until one opens.")
     return Reply(title="Banners", text="\n".join(lines), image=image, image_name="banner.png",
-                 footer="/pull banner:<id> to pull on a banner", colour=INFO_COLOUR)
+                 footer=footer, colour=INFO_COLOUR)
 
 
 async def rates(ctx: Context, banner: int | None = None) -> Reply:
+    if banner == STANDARD_POOL:
+        banner = None
     rows = await ctx.db.rates(banner)
     fields = []
     for r in rows:
@@ -110,6 +146,22 @@ async def banner_choices(ctx: Context, query: str) -> list[Choice]:
     rows = await ctx.db.list_banners()
     return [Choice(f"#{b['id']} {b['name']}"[:100], b["id"]) for b in rows
             if b["is_active"] and (q in b["name"].lower() or q in str(b["id"]))][:25]
+
+
+async def pull_banner_choices(ctx: Context, query: str) -> list[Choice]:
+    """/pull's banner option: the running banners, newest first (the default), then the
+    standard pool."""
+    q = (query or "").lower()
+    rows = await ctx.db.list_banners()
+    running = sorted((b for b in rows if b["is_active"]),
+                     key=lambda b: (b["starts_at"], b["id"]), reverse=True)
+    found = [Choice(f"#{b['id']} {b['name']}" + (" (default)" if i == 0 else ""), b["id"])
+             for i, b in enumerate(running)]
+    found = [c for c in found if q in c.name.lower()][:24]
+    standard = Choice("Standard pool", STANDARD_POOL)
+    if q in standard.name.lower() or q == str(STANDARD_POOL):
+        found.append(standard)
+    return [Choice(c.name[:100], c.value) for c in found]
 
 
 async def rate_up_choices(ctx: Context, query: str, banner: int | None) -> list[Choice]:

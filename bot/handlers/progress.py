@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import logging
+
 from bot.handlers import INFO_COLOUR, OK_COLOUR, RARITY_COLOUR, Context, Reply
+
+log = logging.getLogger("stardust.handlers")
 
 # the slash commands' choices (the database holds what each task is and pays)
 TASKS = ("easy", "normal", "hard", "expert", "nightmare", "hell", "pvp")
@@ -22,6 +27,39 @@ def rewards_text(gems: int | None = 0, coins: int | None = 0, items: dict | None
         parts.append(f"+{coins:,} coins")
     parts += [f"{qty}× {item}" for item, qty in (items or {}).items()]
     return ", ".join(parts) or "nothing"
+
+
+# --- announcing what a command unlocked ---------------------------------------------------------
+MAX_FIELDS = 25                                         # Discord's limit per embed
+
+
+async def announce(ctx: Context, reply: Reply) -> Reply:
+    """Add to a successful command's reply what it unlocked for the player: one field
+    "🏆 Achievement unlocked" per achievement, name and reward (stardust.take_notifications
+    returns each once). Both front ends call it after every successful command; a failure
+    here never spoils the reply (the notifications stay queued for the next command)."""
+    try:
+        rows = await ctx.db.take_notifications(ctx.user_id)
+    except Exception:
+        log.exception("could not take the notifications of %s", ctx.user_id)
+        return reply
+    lines = []
+    for r in rows:
+        payload = r["payload"]
+        if isinstance(payload, str):
+            payload = json.loads(payload)
+        if r["kind"] == "achievement":
+            reward = payload.get("reward") or {}
+            lines.append(f"**{payload.get('name')}** — " + rewards_text(
+                reward.get("gems"), reward.get("coins"), reward.get("items")))
+    if not lines:
+        return reply
+    if len(reply.fields) + len(lines) <= MAX_FIELDS:
+        reply.fields += [("🏆 Achievement unlocked", line, False) for line in lines]
+    else:
+        reply.fields = reply.fields[:MAX_FIELDS - 1] + [
+            ("🏆 Achievements unlocked", "\n".join(lines)[:1024], False)]
+    return reply
 
 
 # --- check-in --------------------------------------------------------------------------------

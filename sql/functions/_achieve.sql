@@ -1,7 +1,8 @@
 create or replace function stardust._achieve(
   p_user_id    bigint,
   p_conditions text[],
-  p_request_id text default null)
+  p_request_id text default null,
+  p_announce   boolean default true)
 returns text[]
 language plpgsql volatile
 set search_path = pg_catalog, pg_temp
@@ -16,7 +17,10 @@ as $$
 -- functions that change the state a condition measures, under the user's lock. A read
 -- first: only the conditions with an achievement still locked are measured (team power and
 -- collection size are computed only then); the write runs only when something is reached,
--- so the usual call, which unlocks nothing, is one read-only statement.
+-- so the usual call, which unlocks nothing, is one read-only statement. What unlocks is
+-- queued in stardust.notifications (in the same statement as the unlock) for the bot to
+-- announce after the command (stardust.take_notifications), unless p_announce is false
+-- (checkin returns its unlocks itself), and raised as a NOTICE for the SQL editor.
 declare
   v_keys    text[];
   v_names   text[];
@@ -54,6 +58,13 @@ begin
     select p_user_id, k from unnest(v_keys) k
     on conflict do nothing
     returning key
+  ), announced as (
+    insert into stardust.notifications (user_id, kind, payload)
+    select p_user_id, 'achievement',
+           jsonb_build_object('key', a.key, 'name', a.name, 'reward', a.reward)
+      from unlocked x join stardust.achievements a on a.key = x.key
+     where coalesce(p_announce, true)
+     order by a.threshold, a.key
   )
   select array_agg(a.name order by a.threshold, a.key), jsonb_agg(a.reward)
     into v_names, v_rewards
@@ -61,6 +72,7 @@ begin
   if v_names is null then
     return '{}'::text[];
   end if;
+  raise notice 'Achievement unlocked by user %: %', p_user_id, array_to_string(v_names, ', ');
   perform stardust._give_rewards(p_user_id, (
     select jsonb_build_object(
              'gems', coalesce(sum((r ->> 'gems')::bigint), 0),
@@ -74,6 +86,7 @@ begin
   return v_names;
 end
 $$;
-revoke all on function stardust._achieve(bigint, text[], text) from public;
-comment on function stardust._achieve(bigint, text[], text) is
-  'Internal: unlock and pay the achievements of these conditions that the user has reached.';
+revoke all on function stardust._achieve(bigint, text[], text, boolean) from public;
+comment on function stardust._achieve(bigint, text[], text, boolean) is
+  'Internal: unlock and pay the achievements of these conditions that the user has reached; '
+  'queue them in stardust.notifications unless p_announce is false.';

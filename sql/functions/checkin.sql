@@ -25,7 +25,9 @@ begin
     update stardust.users u set last_checkin = v_today, checkin_streak = v_streak
      where u.user_id = p_user_id;
     perform stardust._credit(p_user_id, v_gems, 0, 'checkin', p_request_id);
-    v_new := stardust._achieve(p_user_id, array['checkin_streak'], p_request_id);
+    -- the result lists what unlocked: not queued for announcing a second time
+    v_new := stardust._achieve(p_user_id, array['checkin_streak'], p_request_id,
+                               p_announce => false);
     v_result := jsonb_build_object('gems', v_gems, 'streak', v_streak,
                                    'next_reset', (v_today + 1)::timestamp at time zone 'UTC',
                                    'achievements', to_jsonb(v_new));

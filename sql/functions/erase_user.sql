@@ -39,7 +39,7 @@ declare
   v_owned   text[] := array['requests', 'pulls', 'scrap_log', 'user_items', 'team_presets',
                             'bounty_clears', 'task_claims', 'expeditions', 'shop_purchases',
                             'code_redemptions', 'user_achievements', 'raid_rewards',
-                            'inventory'];
+                            'notifications', 'inventory'];
   v_hash    text;
   v_exists  boolean;
   v_stored  jsonb;

@@ -86,7 +86,7 @@ async def test_banner_autocomplete_offers_running_banners(bot):
     p = await deliver(bot.fake, autocomplete(bot.fake, "pull", 104, "banner", "fest"))
     call = await bot.fake.wait_for(is_callback(p, 8))
     assert call.payload["data"]["choices"] == [
-        {"name": f"#{bot.banner_id} Festival", "value": bot.banner_id}]
+        {"name": f"#{bot.banner_id} Festival (default)", "value": bot.banner_id}]
 
 
 async def test_unit_autocomplete_offers_owned_units(bot):

@@ -174,3 +174,59 @@ async def test_unknown_condition_is_refused_by_the_table(conn):
     with sqlstate("23514"):
         await conn.execute("insert into stardust.achievements (key, name, description,"
                            " condition, threshold) values ('x', 'X', 'X', 'logins', 1)")
+
+
+# --- announcing (issue 13 section 1): the notification queue ----------------------------------
+async def test_a_pull_that_unlocks_queues_one_notification_taken_once(conn):
+    await load_catalogue(conn, n_ssr=30, n_sr=30, n_r=30)
+    await conn.fetchrow("select * from stardust.get_user(1)")
+    await conn.execute("select stardust.set_setting('rate_ssr', '1')")      # all SSR
+    assert await conn.fetch("select * from stardust.take_notifications(1)") == []
+    await conn.fetch("select * from stardust.pull(1, 1)")
+    pending = await conn.fetch("select * from stardust.notifications where user_id = 1")
+    assert len(pending) == 1 and pending[0]["kind"] == "achievement"
+    taken = await conn.fetch("select * from stardust.take_notifications(p_user_id => 1)")
+    assert [(r["kind"], json.loads(r["payload"])) for r in taken] == [
+        ("achievement", {"key": "first_ssr", "name": "Lucky Star", "reward": {"gems": 2000}})]
+    assert await conn.fetch("select * from stardust.take_notifications(1)") == []
+    # a pull that unlocks nothing queues nothing
+    await conn.fetch("select * from stardust.pull(1, 1)")
+    assert await conn.fetchval("select count(*) from stardust.notifications") == 0
+
+
+async def test_several_unlocks_come_in_order_and_checkin_queues_none(conn):
+    await load_catalogue(conn, n_ssr=30, n_sr=30, n_r=30)
+    await conn.fetch("select * from stardust.claim_starter(1)")
+    await conn.execute("update stardust.users set checkin_streak = 6,"
+                       " last_checkin = (now() at time zone 'UTC')::date - 1 where user_id = 1")
+    await conn.execute("update stardust.users set pulls_made = 99, ssr_pulled = 9"
+                       " where user_id = 1")
+    await conn.fetchrow("select * from stardust.grant(1, 10000)")
+    await conn.execute("select stardust.set_setting('rate_ssr', '1')")
+    await conn.fetch("select * from stardust.take_notifications(1)")
+    await conn.fetch("select * from stardust.pull(1, 1)")
+    row = await conn.fetchrow("select * from stardust.checkin(1)")
+    assert row["achievements"] == ["Regular"]                  # listed by checkin itself
+    taken = await conn.fetch("select * from stardust.take_notifications(1)")
+    assert [json.loads(r["payload"])["key"] for r in taken] == ["ssr_10", "pulls_100"]
+    assert [r["id"] for r in taken] == sorted(r["id"] for r in taken)
+
+
+async def test_take_notifications_refuses_bad_ids_and_creates_nobody(conn, bot_conn):
+    for bad in (None, 0, -1):
+        with sqlstate("SDARG"):
+            await bot_conn.fetch("select * from stardust.take_notifications($1)", bad)
+    assert await bot_conn.fetch("select * from stardust.take_notifications(777)") == []
+    assert await conn.fetchval("select count(*) from stardust.users where user_id = 777") == 0
+
+
+async def test_two_takers_at_once_get_each_notification_once(conn, connections):
+    await load_catalogue(conn, n_ssr=30, n_sr=30, n_r=30)
+    await conn.fetch("select * from stardust.claim_starter(1)")    # unlocks several
+    n = await conn.fetchval("select count(*) from stardust.notifications where user_id = 1")
+    assert n >= 1
+    a, b = await connections(2)
+    got = await asyncio.gather(*(c.fetch("select id from stardust.take_notifications(1)")
+                                 for c in (a, b)))
+    ids = [r["id"] for rows in got for r in rows]
+    assert len(ids) == n == len(set(ids))

@@ -147,7 +147,7 @@ async def test_erase_leaves_nothing_that_refers_to_the_player(conn):
     assert tables >= {"users", "inventory", "ledger", "requests", "pulls", "scrap_log",
                       "user_items", "team_presets", "battles", "bounty_clears", "task_claims",
                       "expeditions", "shop_purchases", "code_redemptions", "user_achievements",
-                      "raids", "raid_attacks", "raid_rewards", "admin_grants"}, before
+                      "notifications", "raids", "raid_attacks", "raid_rewards", "admin_grants"}, before
     others = {uid: await conn.fetchrow("select * from stardust.users where user_id = $1", uid)
               for uid in (A, B)}
     counts = await erase(conn, X, "forget-1")

@@ -187,6 +187,8 @@ LOCKS = {
     "_active_seed": "the active server seed row FOR SHARE, after the user's lock (pull, "
                     "claim_starter): no rotation reveals it before the draw commits",
     "erase_user": "the erased player's own users row FOR UPDATE (the row is deleted)",
+    "take_notifications": "the caller's own users row (FOR NO KEY UPDATE, as _lock_user, "
+                          "without creating it), only when a notification is pending",
 }
 _LOCK_RE = re.compile(r"\bfor\s+(no\s+key\s+update|key\s+share|update|share)\b", re.I)
 

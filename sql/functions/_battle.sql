@@ -63,6 +63,7 @@ declare
   v_f       numeric;
   v_t       integer;
   v_x       numeric;
+  v_txt     text[];
   v_total_a numeric := 0;
   v_total_d numeric := 0;
   v_outcome text;
@@ -276,6 +277,7 @@ begin
           continue;
         end if;
         v_once := v_once || (v_side || ':' || k_skill[k]);
+        v_txt := '{}';
         if k_kind[k] = 'synergy' then
           if not exists (select 1 from generate_series(1, v_n) s(x)
                           where u_side[s.x] = v_side and s.x <> i
@@ -285,9 +287,15 @@ begin
             continue;
           end if;
           m_own[i] := m_own[i] * coalesce((v_p ->> 'self')::numeric, 1);
+          if v_p ? 'self' then
+            v_txt := v_txt || format('%s x%s', u_name[i], v_p ->> 'self');
+          end if;
           for j in 1 .. v_n loop
             if u_side[j] = v_side and j <> i and u_aid[j] = (v_p ->> 'with')::integer then
               m_ally[j] := m_ally[j] * coalesce((v_p ->> 'partner')::numeric, 1);
+              if v_p ? 'partner' then
+                v_txt := v_txt || format('%s x%s', u_name[j], v_p ->> 'partner');
+              end if;
             end if;
           end loop;
         end if;
@@ -301,8 +309,12 @@ begin
             m_enemy[j] := m_enemy[j] * v_f;
           end if;
         end loop;
+        if v_f <> 1 then
+          v_txt := v_txt || format('enemy team x%s', v_f);
+        end if;
         v_events := v_events || stardust._battle_event('start', v_side, u_slot[i], u_name[i],
-                      k_skill[k], 'applied', null);
+                      k_skill[k], coalesce(nullif(array_to_string(v_txt, ', '), ''), 'applied'),
+                      null);
       else
         null;
     end case;
@@ -371,20 +383,29 @@ begin
                         k_skill[k], 'no partner in the team', null);
           continue;
         end if;
+        v_txt := '{}';
         if k_kind[k] = 'team_mult' then
           for j in 1 .. v_n loop
             if u_side[j] = v_side then m_ally[j] := m_ally[j] * (v_p ->> 'mult')::numeric; end if;
           end loop;
+          v_txt := v_txt || format('team x%s', v_p ->> 'mult');
         else
           m_own[i] := m_own[i] * coalesce((v_p ->> 'self')::numeric, 1);
+          if v_p ? 'self' then
+            v_txt := v_txt || format('%s x%s', u_name[i], v_p ->> 'self');
+          end if;
           for j in 1 .. v_n loop
             if u_side[j] = v_side and j <> i and u_aid[j] = (v_p ->> 'with')::integer then
               m_ally[j] := m_ally[j] * coalesce((v_p ->> 'partner')::numeric, 1);
+              if v_p ? 'partner' then
+                v_txt := v_txt || format('%s x%s', u_name[j], v_p ->> 'partner');
+              end if;
             end if;
           end loop;
         end if;
         v_events := v_events || stardust._battle_event('power', v_side, u_slot[i], u_name[i],
-                      k_skill[k], 'applied', null);
+                      k_skill[k], coalesce(nullif(array_to_string(v_txt, ', '), ''), 'applied'),
+                      null);
       else
         null;
     end case;

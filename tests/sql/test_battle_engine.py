@@ -113,7 +113,7 @@ async def test_guard_and_its_single_count_per_side(eng):
     assert mult(r, "D1") == mult(r, "D2") == Decimal("0.90")          # one Guard counts
     assert mult(r, "A") == mult(r, "B") == Decimal("0.90")
     assert [e["effect"] for e in fired(r, "Guard") if e["side"] == "A"] == [
-        "applied", "does not stack"]
+        "enemy team x0.90", "does not stack"]
 
 
 @pytest.mark.parametrize("skill,chance,m", [("Berserk", 0.25, "1.5"), ("Golden Egg", 0.01, "3")])

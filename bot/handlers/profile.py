@@ -26,6 +26,7 @@ async def profile(ctx: Context) -> Reply:
         pity_hard = (await ctx.db.fairness(ctx.user_id))["pity_hard"]
     except GameError:                 # no active seed yet: the counter alone
         pity_hard = None
+    row["pity_hard"] = pity_hard
     image = await ctx.render(render.profile_card, row, art)
     col = row["collection"] or {}
     return Reply(

@@ -92,8 +92,8 @@ def battle_result(result: Mapping[str, Any]) -> bytes:
         if label == "ENEMY" and enemy_name:
             label, nf = fit_text(f"{enemy_name}'s team", W // 2, (18, 16, 15), "bold")
             text(draw, (MARGIN, y + 12), label, nf, fill=TEXT, anchor="lm")
-            continue
-        text(draw, (MARGIN, y + 12), label, lf, fill=MUTED, anchor="lm")
+        else:
+            text(draw, (MARGIN, y + 12), label, lf, fill=MUTED, anchor="lm")
         text(draw, (W - MARGIN, y + 12), f"{icon} {value:,}", vf, fill=TEXT, anchor="rm")
         bar(draw, (MARGIN, y + 24, W - MARGIN, y + 42), max(0, value) / scale, c)
 

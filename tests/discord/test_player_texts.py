@@ -229,3 +229,10 @@ def test_the_opponents_name_replaces_the_enemy_label_only():
     full = Image.open(io.BytesIO(render.profile_card({"pity_counter": 3, "pity_hard": 80}, {})))
     bare = Image.open(io.BytesIO(render.profile_card({"pity_counter": 3}, {})))
     assert ImageChops.difference(full.convert("RGB"), bare.convert("RGB")).getbbox()
+
+
+async def test_item_choices_show_names():
+    from bot.handlers import Context
+    from bot.handlers.items import item_choices
+    choices = await item_choices(Context(db=None, user_id=1), "radiant")
+    assert [(c.name, c.value) for c in choices] == [("Radiant bond gift", "bond_ur")]

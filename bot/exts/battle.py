@@ -20,7 +20,9 @@ class Battle(StardustExtension):
     @npc.subcommand(sub_cmd_name="pvp", sub_cmd_description="Fight another player's team")
     @slash_option("opponent", "Who", OptionType.USER, required=True)
     async def pvp(self, ctx: interactions.SlashContext, opponent: interactions.User) -> None:
-        await self.run(ctx, fights.pvp, renders=True, opponent=int(opponent.id))
+        await self.run(ctx, fights.pvp, renders=True, opponent=int(opponent.id),
+                       opponent_name=getattr(opponent, "display_name", None)
+                       or getattr(opponent, "username", None))
 
     @npc.subcommand(sub_cmd_name="log", sub_cmd_description="Why a battle ended as it did")
     @slash_option("battle", "The battle number", OptionType.INTEGER, required=True)

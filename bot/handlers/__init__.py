@@ -65,13 +65,19 @@ class Reply:
 
 
 def _relative(seconds: float) -> str:
-    ahead, s = seconds >= 0, abs(seconds)
+    # the two largest units: 2 d 23 h left is "in 2 days 23 hours", not "in 2 days"
+    ahead, s = seconds >= 0, int(abs(seconds))
+    parts = []
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if s >= size:
-            n = int(s // size)
-            amount = f"{n} {unit}{'s' if n != 1 else ''}"
-            return f"in {amount}" if ahead else f"{amount} ago"
-    return "now"
+        n, s = divmod(s, size)
+        if n or parts:
+            parts.append(f"{n} {unit}{'s' if n != 1 else ''}" if n else "")
+        if len(parts) == 2:
+            break
+    amount = " ".join(p for p in parts if p)
+    if not amount:
+        return "now"
+    return f"in {amount}" if ahead else f"{amount} ago"
 
 
 def plain_markup(text: str) -> str:
@@ -111,6 +117,32 @@ class Context:
         return await asyncio.to_thread(fn, *args, **kwargs)
 
 
+# --- items ---------------------------------------------------------------------------------
+# the names of the items the migrations create (stardust.items); a key an admin adds later is
+# shown as words
+ITEM_NAMES = {"bond_small": "Small bond gift", "bond_med": "Bond gift",
+              "bond_large": "Large bond gift", "bond_ur": "Radiant bond gift",
+              "ssr_token": "SSR Token"}
+
+
+def item_name(item: str) -> str:
+    return ITEM_NAMES.get(item) or item.replace("_", " ").capitalize()
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """'1 unit', '2 units', '1,000 units'."""
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"
+
+
+def hours_text(hours) -> str:
+    """0.049 -> '3 minutes', 2.5 -> '2 h 30 min', 24 -> '24 hours'."""
+    minutes = round(float(hours) * 60)
+    if minutes < 60:
+        return plural(minutes, "minute")
+    h, m = divmod(minutes, 60)
+    return f"{h} h {m} min" if m else plural(h, "hour")
+
+
 # --- errors --------------------------------------------------------------------------------
 TITLES = {
     "SDARG": "That didn't work",
@@ -127,9 +159,43 @@ TITLES = {
 }
 
 
+# Hints written for the SQL editor (parameter names, queries) are not for players: the bot
+# says these instead, by SQLSTATE (or nothing, when the message says enough).
+_SQLISH = re.compile(r"\bp_\w+|\bselect\b|\bstardust\.|=>|::", re.IGNORECASE)
+PLAYER_HINTS = {
+    "SDNSF": "Gems come from /daily, /checkin, expeditions and bounties; coins from scrapping.",
+    "SDOWN": "/collection lists your units and their ids.",
+    "SDTEM": "Set one with /team set.",
+}
+
+
+def player_text(text: str | None, code: str) -> str | None:
+    """A message or hint as a player may read it: never SQL or a parameter name."""
+    if text and _SQLISH.search(text):
+        return PLAYER_HINTS.get(code)
+    return text
+
+
+def _wait(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{round(seconds / 60)} minutes"
+
+
 def error_reply(exc: GameError) -> Reply:
     """The friendly, private answer to an expected refusal, by SQLSTATE."""
-    text = exc.message
+    text = player_text(exc.message, exc.code) or "That request was not valid."
+    hint = player_text(exc.hint, exc.code)
+    title = TITLES.get(exc.code, "That didn't work")
+    if exc.code == "SDDON" and (wait := exc.detail_value("wait_seconds")) is not None:
+        # an expedition claimed (or sent) moments ago: nothing is "already done"
+        title = "Too soon to claim"
+        text = ("Your expedition only just set out: nothing has been earned yet."
+                if exc.detail_value("started") else "You claimed this expedition moments ago.")
+        hint = f"You can claim again in {_wait(max(wait, 1))}."
+    if exc.code == "SDTEM" and exc.detail_value("opponent") is not None:
+        title = "No team to fight"
+        hint = "Challenge a player who has set a team."
     if exc.code == "SDARG" and (gems := exc.detail_value("left_gems")) is not None:
         # a grant past the daily cap of grants through the bot (docs/SECURITY.md)
         coins = exc.detail_value("left_coins") or 0
@@ -146,10 +212,9 @@ def error_reply(exc: GameError) -> Reply:
             text = f"You need **{coins:,}** more coins."
     elif exc.code == "SDIDM":
         text = "This interaction was already used for another action."
-    if exc.hint:
-        text = f"{text}\n*{exc.hint}*"
-    return Reply(title=TITLES.get(exc.code, "That didn't work"), text=text,
-                 colour=ERROR_COLOUR, ephemeral=True)
+    if hint:
+        text = f"{text}\n*{hint}*"
+    return Reply(title=title, text=text, colour=ERROR_COLOUR, ephemeral=True)
 
 
 def apology() -> Reply:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot import render
-from bot.handlers import (ERROR_COLOUR, INFO_COLOUR, OK_COLOUR, RARITY_COLOUR, Context, Reply)
+from bot.handlers import (ERROR_COLOUR, INFO_COLOUR, OK_COLOUR, RARITY_COLOUR, Context, Reply,
+                          item_name)
 
 DIFFICULTIES = ("easy", "normal", "hard", "expert", "nightmare", "hell")
 OUTCOME_COLOUR = {"WIN": OK_COLOUR, "LOSS": ERROR_COLOUR, "DRAW": INFO_COLOUR}
@@ -21,14 +22,15 @@ def _fired(details: dict) -> list[str]:
 
 
 async def _battle_reply(ctx: Context, row, title: str, *, gems=0, coins=0, items=None,
-                        keys_left=None) -> Reply:
+                        keys_left=None, enemy_name=None) -> Reply:
     details = row["details"] or {}
     ours = [u for u in details.get("units", []) if u.get("side") == "A"]
     fired = _fired(details)
     image = await ctx.render(render.battle_result, {
         "outcome": row["outcome"], "team_power": row["team_power"],
         "enemy_power": row["enemy_power"], "gems": gems, "coins": coins,
-        "items": items or {}, "keys_left": keys_left,
+        "items": {item_name(k): v for k, v in (items or {}).items()}, "keys_left": keys_left,
+        "enemy_name": enemy_name,
         "units": [{"name": u.get("name"), "rarity": u.get("rarity"), "power": u.get("final")}
                   for u in ours],
         "skills": fired})
@@ -45,9 +47,11 @@ async def npc(ctx: Context, difficulty: str) -> Reply:
     return await _battle_reply(ctx, row, f"{ctx.display_name} vs the {difficulty} NPC team")
 
 
-async def pvp(ctx: Context, opponent: int) -> Reply:
+async def pvp(ctx: Context, opponent: int, opponent_name: str | None = None) -> Reply:
+    """opponent_name: how Discord shows the opponent (the console has only the id)."""
     row = await ctx.db.battle_pvp(ctx.user_id, opponent, ctx.request_id)
-    return await _battle_reply(ctx, row, f"{ctx.display_name} vs <@{opponent}>")
+    return await _battle_reply(ctx, row, f"{ctx.display_name} vs <@{opponent}>",
+                               enemy_name=opponent_name or f"Player {opponent}")
 
 
 async def log(ctx: Context, battle: int) -> Reply:
@@ -94,7 +98,7 @@ async def bounty_fight(ctx: Context, slot: int) -> Reply:
     reply = await _battle_reply(ctx, row, f"{ctx.display_name} fights bounty #{slot}",
                                 gems=row["gems"], coins=row["coins"], items=row["items"],
                                 keys_left=row["keys_left"])
-    rewards = [f"{qty}× {item}" for item, qty in (row["items"] or {}).items()]
+    rewards = [f"{qty}× {item_name(item)}" for item, qty in (row["items"] or {}).items()]
     if row["gems"]:
         rewards.append(f"{row['gems']:,} gems, {row['coins']:,} coins")
     reply.fields.append(("Rewards", ", ".join(rewards) or "—", True))

@@ -6,7 +6,7 @@ import time
 
 from bot import render
 from bot.handlers import (ERROR_COLOUR, INFO_COLOUR, OK_COLOUR, RARITY_COLOUR, Button, Choice,
-                          Context, Reply)
+                          Context, Reply, plural)
 
 PAGE_SIZE = 10
 CONFIRM_TTL = 300            # seconds a mass-scrap preview stays valid
@@ -102,7 +102,8 @@ async def mass_scrap(ctx: Context, rarity: str) -> Reply:
     rid = ctx.request_id or f"local-{now}"
     return Reply(
         title=f"Scrap every {rarity} unit?",
-        text=(f"This scraps **{preview['scrapped']}** {rarity} units for **{preview['gems']:,}**"
+        text=(f"This scraps **{plural(preview['scrapped'], rarity + ' unit')}** for "
+              f"**{preview['gems']:,}**"
               f" gems and **{preview['coins']:,}** coins.\nLocked units and units in your team "
               "or on an expedition are kept. This cannot be undone."),
         colour=RARITY_COLOUR[rarity],
@@ -137,12 +138,13 @@ async def mass_scrap_button(ctx: Context, custom_id: str) -> Reply:
         # call below instead)
         if preview["scrapped"] != 0:
             return Reply(title="Your collection changed",
-                         text=f"The preview said {count} units; now it would be "
-                              f"{preview['scrapped']}. Nothing was scrapped — run "
+                         text=f"The preview said {plural(int(count), 'unit')}; now it would "
+                              f"be {preview['scrapped']:,}. Nothing was scrapped — run "
                               "`/scrap mass` again.", colour=ERROR_COLOUR)
     row = await ctx.db.mass_scrap(ctx.user_id, rarity, f"{rid}:confirm")
     return Reply(title="Mass scrap done",
-                 text=f"Scrapped **{row['scrapped']}** {rarity} units: +{row['gems']:,} gems, "
+                 text=f"Scrapped **{plural(row['scrapped'], rarity + ' unit')}**: "
+                      f"+{row['gems']:,} gems, "
                       f"+{row['coins']:,} coins.", colour=OK_COLOUR)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from bot.handlers import INFO_COLOUR, OK_COLOUR, RARITY_COLOUR, Context, Reply
+from bot.handlers import INFO_COLOUR, OK_COLOUR, RARITY_COLOUR, Context, Reply, hours_text
 
 
 def _rate(value) -> str:
@@ -46,7 +46,7 @@ async def expedition_status(ctx: Context) -> Reply:
                          + (f" × {float(row['multiplier']):g} (skills)"
                             if row["multiplier"] != 1 else ""), True),
                 ("Accrued", f"**{row['accrued_gems']:,}** gems · {row['accrued_xp']:,} team "
-                            f"XP ({float(row['hours']):g} h)", False),
+                            f"XP ({hours_text(row['hours'])})", False),
                 ("Claimable", claimable, True)],
         colour=INFO_COLOUR, footer="/expedition claim collects · /expedition stop brings "
                                    "them home")
@@ -54,7 +54,7 @@ async def expedition_status(ctx: Context) -> Reply:
 
 def _collected(ctx: Context, row, title: str) -> Reply:
     lines = [f"**+{row['gems']:,}** gems and **{row['xp']:,}** team XP for "
-             f"{float(row['hours']):g} h away."]
+             f"{hours_text(row['hours'])} away."]
     if row["level_ups"]:
         lines.append(f"⬆️ Team level up! Your team is now **level {row['team_level']}**.")
     if row["stopped"]:

@@ -127,6 +127,9 @@ async def rates(ctx: Context, banner: int | None = None) -> Reply:
 
 async def history(ctx: Context, before: int | None = None) -> Reply:
     rows = await ctx.db.pull_history(ctx.user_id, 30, before)
+    if not rows and before is not None:
+        return Reply(title="Pull history", text=f"No pulls before #{before:,}. "
+                     "`/history` shows your latest.", ephemeral=True)
     if not rows:
         return Reply(title="Pull history", text="No pulls yet. Try `/starter`!",
                      ephemeral=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.handlers import INFO_COLOUR, OK_COLOUR, Choice, Context, Reply
+from bot.handlers import INFO_COLOUR, OK_COLOUR, Choice, Context, Reply, item_name
 
 BOND_ITEMS = ("bond_small", "bond_med", "bond_large", "bond_ur")
 
@@ -26,4 +26,5 @@ async def gift(ctx: Context, unit: int, item: str, qty: int = 1) -> Reply:
 
 async def item_choices(ctx: Context, query: str) -> list[Choice]:
     q = (query or "").lower()
-    return [Choice(i, i) for i in BOND_ITEMS if q in i]
+    return [Choice(item_name(i), i) for i in BOND_ITEMS
+            if q in i or q in item_name(i).lower()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot import render
+from bot.db import GameError
 from bot.handlers import INFO_COLOUR, Context, Reply
 
 
@@ -17,8 +18,16 @@ def _streak(row) -> str:
 async def profile(ctx: Context) -> Reply:
     row = dict(await ctx.db.profile(ctx.user_id))
     row["display_name"] = ctx.display_name
-    row["favourite"] = None
-    image = await ctx.render(render.profile_card, row, {})
+    # the strongest unit takes the favourite's frame (players do not pick a favourite)
+    best = await ctx.db.inventory(ctx.user_id, "power", None, 1, 0)
+    row["favourite"] = dict(best[0]) if best else None
+    art = await ctx.art.fetch([best[0]["image_url"]]) if best else {}
+    try:
+        pity_hard = (await ctx.db.fairness(ctx.user_id))["pity_hard"]
+    except GameError:                 # no active seed yet: the counter alone
+        pity_hard = None
+    row["pity_hard"] = pity_hard
+    image = await ctx.render(render.profile_card, row, art)
     col = row["collection"] or {}
     return Reply(
         title=f"{ctx.display_name}'s profile",
@@ -26,7 +35,8 @@ async def profile(ctx: Context) -> Reply:
                 ("Team power", f"{row['team_power']:,}", True),
                 ("Collection", f"{row['units']} units · {col.get('SSR', 0)} SSR · "
                                f"{col.get('SR', 0)} SR · {col.get('R', 0)} R", False),
-                ("Pity", f"{row['pity_counter']}/90", True),
+                ("Pity", f"{row['pity_counter']}" + (f"/{pity_hard}" if pity_hard else ""),
+                 True),
                 ("Spark points", str(row["banner_points"]), True),
                 ("Bounty keys", str(row["bounty_keys"]), True),
                 ("Team level", f"Lv {row['team_level']} · {row['team_xp']:,} / "

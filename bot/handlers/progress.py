@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
-from bot.handlers import INFO_COLOUR, OK_COLOUR, RARITY_COLOUR, Context, Reply
+from bot.handlers import INFO_COLOUR, OK_COLOUR, RARITY_COLOUR, Context, Reply, item_name
 
 log = logging.getLogger("stardust.handlers")
 
@@ -19,13 +19,13 @@ def _plural(n: int, word: str) -> str:
 
 
 def rewards_text(gems: int | None = 0, coins: int | None = 0, items: dict | None = None) -> str:
-    """'+5,000 gems, +100 coins, 1× ssr_token' (what a reward object or a payout holds)."""
+    """'+5,000 gems, +100 coins, 1× SSR Token' (what a reward object or a payout holds)."""
     parts = []
     if gems:
         parts.append(f"+{gems:,} gems")
     if coins:
         parts.append(f"+{coins:,} coins")
-    parts += [f"{qty}× {item}" for item, qty in (items or {}).items()]
+    parts += [f"{qty}× {item_name(item)}" for item, qty in (items or {}).items()]
     return ", ".join(parts) or "nothing"
 
 

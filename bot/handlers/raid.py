@@ -59,8 +59,8 @@ async def raid_status(ctx: Context) -> Reply:
     row = await ctx.db.raid_status(ctx.guild_id, ctx.user_id)
     if row is None:
         return Reply(title="No raid yet",
-                     text="This server has not had a raid. An admin starts one with "
-                          "`stardust.start_raid` in the SQL editor.", ephemeral=True)
+                     text="This server has not had a raid yet. The bot's admins start raids; "
+                          "ask one of them.", ephemeral=True)
     payouts = None
     if row["end_due"]:                         # the boss is down or time is up: pay it now
         payouts = await _end(ctx, row["raid_id"])

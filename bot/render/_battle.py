@@ -73,7 +73,8 @@ def _item_lines(items: Any) -> list[str]:
 def battle_result(result: Mapping[str, Any]) -> bytes:
     """PNG (900 x 520) of a battle: VICTORY / DEFEAT / DRAW (outcome WIN / LOSS / DRAW), team
     and enemy power as bars on one scale, the rewards (gems, coins, items) and keys left, and,
-    when given, the units that fought and the skills that fired."""
+    when given, the units that fought and the skills that fired; enemy_name (a PvP opponent)
+    labels the enemy's bar."""
     word, colour = outcome_style(field(result, "outcome"))
     img = vgradient(BATTLE_SIZE, mix(colour, BG, 0.62), BG)
     draw = ImageDraw.Draw(img, "RGBA")
@@ -85,9 +86,14 @@ def battle_result(result: Mapping[str, Any]) -> bytes:
     enemy = as_int(field(result, "enemy_power"), 0) or 0
     scale = max(team, enemy, 1)
     lf, vf = font(15, "bold"), font(18, "bold")
+    enemy_name = clean_text(field(result, "enemy_name"), 64)
     for (y, label), value, c, icon in zip(POWER_BARS, (team, enemy), (TEAM_BAR, RED),
                                           ("⚡", "⚔")):
-        text(draw, (MARGIN, y + 12), label, lf, fill=MUTED, anchor="lm")
+        if label == "ENEMY" and enemy_name:
+            label, nf = fit_text(f"{enemy_name}'s team", W // 2, (18, 16, 15), "bold")
+            text(draw, (MARGIN, y + 12), label, nf, fill=TEXT, anchor="lm")
+        else:
+            text(draw, (MARGIN, y + 12), label, lf, fill=MUTED, anchor="lm")
         text(draw, (W - MARGIN, y + 12), f"{icon} {value:,}", vf, fill=TEXT, anchor="rm")
         bar(draw, (MARGIN, y + 24, W - MARGIN, y + 42), max(0, value) / scale, c)
 

@@ -28,7 +28,9 @@ def _tiles(profile: Any) -> list[tuple[str, str, Any]]:
         ("GEMS", fmt_int(field(profile, "gems"), "0"), CYAN),
         ("COINS", fmt_int(field(profile, "coins"), "0"), COIN),
         ("BOUNTY KEYS", fmt_int(field(profile, "bounty_keys"), "0"), GREEN),
-        ("PITY", fmt_int(field(profile, "pity_counter"), "0"), ORANGE),
+        ("PITY", fmt_int(field(profile, "pity_counter"), "0")
+         + (f" / {fmt_int(field(profile, 'pity_hard'))}" if field(profile, "pity_hard") else ""),
+         ORANGE),
         ("SPARK POINTS", fmt_int(field(profile, "banner_points"), "0"), PINK),
         ("TEAM POWER", "⚡ " + fmt_int(field(profile, "team_power"), "0"), COIN),
     ]

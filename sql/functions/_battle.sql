@@ -63,6 +63,7 @@ declare
   v_f       numeric;
   v_t       integer;
   v_x       numeric;
+  v_txt     text[];
   v_total_a numeric := 0;
   v_total_d numeric := 0;
   v_outcome text;
@@ -172,6 +173,9 @@ begin
           case v_sign
             when 'Rat' then
               m_own[i] := m_own[i] * (1 + 0.20 * v_str);
+              v_events := v_events || stardust._battle_event('start', v_side, u_slot[i],
+                            u_name[i], k_skill[k], format('Rat: %s x%s', u_name[i],
+                            1 + 0.20 * v_str), null);
             when 'Ox', 'Monkey' then
               v_ids := array(select s.x from generate_series(1, v_n) s(x)
                               where u_side[s.x] <> v_side order by u_slot[s.x]);
@@ -194,6 +198,9 @@ begin
               for j in 1 .. v_n loop
                 if u_side[j] = v_side then m_ally[j] := m_ally[j] * (1 + 0.05 * v_str); end if;
               end loop;
+              v_events := v_events || stardust._battle_event('start', v_side, u_slot[i],
+                            u_name[i], k_skill[k], format('Tiger: team x%s', 1 + 0.05 * v_str),
+                            null);
             when 'Rabbit' then
               for j in 1 .. v_n loop
                 continue when u_side[j] = v_side;
@@ -204,10 +211,18 @@ begin
                   m_enemy[j] := m_enemy[j] * (1 - 0.07 * v_str);
                 end if;
               end loop;
+              v_events := v_events || stardust._battle_event('start', v_side, u_slot[i],
+                            u_name[i], k_skill[k], format('Rabbit: enemy team x%s',
+                            1 - 0.07 * v_str), null);
             when 'Dragon' then
               u_lock[i] := 1.2;
+              v_events := v_events || stardust._battle_event('start', v_side, u_slot[i],
+                            u_name[i], k_skill[k], format('Dragon: %s''s variance locked at 1.2',
+                            u_name[i]), null);
             when 'Snake' then
               v_snake := v_snake || v_side;
+              v_events := v_events || stardust._battle_event('start', v_side, u_slot[i],
+                            u_name[i], k_skill[k], 'Snake: a loss will become a draw', null);
             when 'Horse' then
               m_own[i] := m_own[i] * (1 - 0.10 * v_str);
               v_ids := array(select s.x from generate_series(1, v_n) s(x)
@@ -227,13 +242,22 @@ begin
                 if u_side[j] = v_side then m_ally[j] := m_ally[j] * (1 + 0.03 * v_str); end if;
               end loop;
               m_own[i] := m_own[i] * (1 + 0.06 * v_str);
+              v_events := v_events || stardust._battle_event('start', v_side, u_slot[i],
+                            u_name[i], k_skill[k], format('Rooster: team x%s, %s x%s',
+                            1 + 0.03 * v_str, u_name[i], 1 + 0.06 * v_str), null);
           end case;
         end if;
       when 'kamikaze' then
+        -- only a living target: an enemy whose power is not already 0
         v_ids := array(select s.x from generate_series(1, v_n) s(x)
-                        where u_side[s.x] <> v_side order by u_slot[s.x]);
+                        where u_side[s.x] <> v_side
+                          and u_base[s.x] * m_own[s.x] * m_enemy[s.x] > 0
+                        order by u_slot[s.x]);
         m_own[i] := 0;
-        if cardinality(v_ids) > 0 then
+        if cardinality(v_ids) = 0 then
+          v_events := v_events || stardust._battle_event('start', v_side, u_slot[i], u_name[i],
+                        k_skill[k], format('no enemy left standing; %s x0', u_name[i]), null);
+        else
           v_r := stardust._battle_rng(p_seed, v_draw); v_draw := v_draw + 1;
           v_t := v_ids[1 + floor(v_r * cardinality(v_ids))::integer];
           if stardust._battle_anchored(k_unit, k_kind, k_on, v_t) then
@@ -253,6 +277,7 @@ begin
           continue;
         end if;
         v_once := v_once || (v_side || ':' || k_skill[k]);
+        v_txt := '{}';
         if k_kind[k] = 'synergy' then
           if not exists (select 1 from generate_series(1, v_n) s(x)
                           where u_side[s.x] = v_side and s.x <> i
@@ -262,9 +287,15 @@ begin
             continue;
           end if;
           m_own[i] := m_own[i] * coalesce((v_p ->> 'self')::numeric, 1);
+          if v_p ? 'self' then
+            v_txt := v_txt || format('%s x%s', u_name[i], v_p ->> 'self');
+          end if;
           for j in 1 .. v_n loop
             if u_side[j] = v_side and j <> i and u_aid[j] = (v_p ->> 'with')::integer then
               m_ally[j] := m_ally[j] * coalesce((v_p ->> 'partner')::numeric, 1);
+              if v_p ? 'partner' then
+                v_txt := v_txt || format('%s x%s', u_name[j], v_p ->> 'partner');
+              end if;
             end if;
           end loop;
         end if;
@@ -278,8 +309,12 @@ begin
             m_enemy[j] := m_enemy[j] * v_f;
           end if;
         end loop;
+        if v_f <> 1 then
+          v_txt := v_txt || format('enemy team x%s', v_f);
+        end if;
         v_events := v_events || stardust._battle_event('start', v_side, u_slot[i], u_name[i],
-                      k_skill[k], 'applied', null);
+                      k_skill[k], coalesce(nullif(array_to_string(v_txt, ', '), ''), 'applied'),
+                      null);
       else
         null;
     end case;
@@ -322,7 +357,9 @@ begin
           end if;
           v_events := v_events || stardust._battle_event('power', v_side, u_slot[i], u_name[i],
                         k_skill[k], case when v_r < (v_p ->> 'chance2')::double precision
-                                    then format('+%s', v_p ->> 'flat') else 'no effect' end, v_r);
+                                    then '+' || to_char((v_p ->> 'flat')::numeric,
+                                                        'FM999,999,999,990')
+                                    else 'no effect' end, v_r);
         end if;
       when 'coin_flip' then
         v_r := stardust._battle_rng(p_seed, v_draw); v_draw := v_draw + 1;
@@ -346,20 +383,29 @@ begin
                         k_skill[k], 'no partner in the team', null);
           continue;
         end if;
+        v_txt := '{}';
         if k_kind[k] = 'team_mult' then
           for j in 1 .. v_n loop
             if u_side[j] = v_side then m_ally[j] := m_ally[j] * (v_p ->> 'mult')::numeric; end if;
           end loop;
+          v_txt := v_txt || format('team x%s', v_p ->> 'mult');
         else
           m_own[i] := m_own[i] * coalesce((v_p ->> 'self')::numeric, 1);
+          if v_p ? 'self' then
+            v_txt := v_txt || format('%s x%s', u_name[i], v_p ->> 'self');
+          end if;
           for j in 1 .. v_n loop
             if u_side[j] = v_side and j <> i and u_aid[j] = (v_p ->> 'with')::integer then
               m_ally[j] := m_ally[j] * coalesce((v_p ->> 'partner')::numeric, 1);
+              if v_p ? 'partner' then
+                v_txt := v_txt || format('%s x%s', u_name[j], v_p ->> 'partner');
+              end if;
             end if;
           end loop;
         end if;
         v_events := v_events || stardust._battle_event('power', v_side, u_slot[i], u_name[i],
-                      k_skill[k], 'applied', null);
+                      k_skill[k], coalesce(nullif(array_to_string(v_txt, ', '), ''), 'applied'),
+                      null);
       else
         null;
     end case;
@@ -376,29 +422,45 @@ begin
   end loop;
 
   -- ---- post: copies and swaps of final powers, in the order they were decided ----------
+  -- (the Dog copies the team's maximum, its holder included, as the original did: a holder
+  -- that is already the strongest keeps its power; the Monkey swaps with a living enemy)
   for k in 1 .. coalesce(cardinality(v_post), 0) loop
     i := split_part(v_post[k], ':', 1)::integer;
     v_sign := split_part(v_post[k], ':', 2);
     v_side := u_side[i];
+    v_t := null;
+    v_r := null;
     if v_sign = 'Sheep' then
-      select max(u_final[s.x]) into v_x from generate_series(1, v_n) s(x) where u_side[s.x] <> v_side;
-      if v_x is not null then u_final[i] := v_x; end if;
+      select s.x into v_t from generate_series(1, v_n) s(x)
+       where u_side[s.x] <> v_side order by u_final[s.x] desc, u_slot[s.x] limit 1;
     elsif v_sign = 'Dog' then
-      select max(u_final[s.x]) into v_x from generate_series(1, v_n) s(x)
-       where u_side[s.x] = v_side and s.x <> i;
-      if v_x is not null then u_final[i] := v_x; end if;
+      select s.x into v_t from generate_series(1, v_n) s(x)
+       where u_side[s.x] = v_side order by u_final[s.x] desc, s.x = i desc, u_slot[s.x] limit 1;
     else                                                     -- Monkey
       v_ids := array(select s.x from generate_series(1, v_n) s(x)
-                      where u_side[s.x] <> v_side order by u_slot[s.x]);
+                      where u_side[s.x] <> v_side and u_final[s.x] > 0 order by u_slot[s.x]);
       if cardinality(v_ids) > 0 then
         v_r := stardust._battle_rng(p_seed, v_draw); v_draw := v_draw + 1;
         v_t := v_ids[1 + floor(v_r * cardinality(v_ids))::integer];
-        v_x := u_final[i]; u_final[i] := u_final[v_t]; u_final[v_t] := v_x;
       end if;
     end if;
+    if v_t is null then
+      v_events := v_events || stardust._battle_event('post', v_side, u_slot[i], u_name[i],
+                    'Queen of the Zodiacs', format('the %s: no %s', v_sign,
+                    case when v_sign = 'Monkey' then 'enemy left standing to swap with'
+                         else 'unit to copy' end), null);
+      continue;
+    end if;
+    if v_sign = 'Monkey' then
+      v_x := u_final[i]; u_final[i] := u_final[v_t]; u_final[v_t] := v_x;
+    else
+      u_final[i] := u_final[v_t];
+    end if;
     v_events := v_events || stardust._battle_event('post', v_side, u_slot[i], u_name[i],
-                  'Queen of the Zodiacs', format('the %s: final power %s', v_sign, u_final[i]),
-                  case when v_sign = 'Monkey' then v_r end);
+                  'Queen of the Zodiacs', format('the %s: %s %s, final power %s', v_sign,
+                  case v_sign when 'Monkey' then 'swaps with' else 'copies' end,
+                  case when v_t = i then 'itself' else u_name[v_t] end,
+                  to_char(u_final[i], 'FM999,999,999,999,990')), v_r);
   end loop;
 
   -- ---- outcome, then end -----------------------------------------------------------------

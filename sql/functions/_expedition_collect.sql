@@ -24,7 +24,13 @@ begin
         hint = 'Send units with /expedition start.';
     end if;
     if not p_stop and now() < v_exp.last_claim_at + make_interval(secs => v_wait) then
-      raise exception 'Claimed moments ago' using errcode = 'SDDON',
+      -- right after the start nothing was claimed yet: say so (detail: wait_seconds, started)
+      raise exception '%', case when v_exp.last_claim_at = v_exp.started_at
+                                then 'Your expedition set out moments ago'
+                                else 'Claimed moments ago' end using errcode = 'SDDON',
+        detail = format('wait_seconds=%s started=%s', ceil(extract(epoch from
+                        v_exp.last_claim_at + make_interval(secs => v_wait) - now()))::integer,
+                        (v_exp.last_claim_at = v_exp.started_at)::integer),
         hint = format('Claim again in %s s.', ceil(extract(epoch from
                       v_exp.last_claim_at + make_interval(secs => v_wait) - now()))::integer);
     end if;

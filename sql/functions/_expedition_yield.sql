@@ -14,8 +14,8 @@ as $$
 -- What an expedition has earned between two moments. The deployed units' total power P
 -- gives pulls per day: P < 20k: P/20,000 x 10; P < 60k: 10 + (P - 20,000)/4,000; else
 -- min(25, 20 + (P - 60,000)/4,000); gems per hour = that x 1,000 / 24, x (1 + Hardworker
--- per deployed unit + Master of Coin per owned unit + The Long Road x min(hours, 24)/24 per
--- deployed unit), accruing for at most expedition_max_hours. 1 team XP per minute.
+-- per deployed unit + Master of Coin per owned unit + The Long Road x min(hours, 24)/24 once
+-- if a deployed unit has it: it does not stack), accruing for at most expedition_max_hours. 1 team XP per minute.
 declare
   v_max numeric := (stardust._setting('expedition_max_hours'))::numeric;
   v_pd  numeric;
@@ -32,21 +32,28 @@ begin
                else least(25, 20 + (o_power - 60000) / 4000.0) end;
   o_per_hour := v_pd * 1000 / 24;
   o_hours := least(v_max, greatest(0, extract(epoch from p_to - p_from) / 3600));
-  select 1 + coalesce(sum(case s.params ->> 'per'
-                            when 'deployed' then case when i.expedition_slot is not null
-                                                      then (s.params ->> 'pct')::numeric end
-                            when 'owned' then (s.params ->> 'pct')::numeric
-                            when 'hours' then case when i.expedition_slot is not null
-                              then (s.params ->> 'pct')::numeric
-                                   * least(o_hours, (s.params ->> 'hours')::numeric)
-                                   / (s.params ->> 'hours')::numeric end
-                          end), 0)
+  -- each unit's share per skill; a skill that stacks adds its shares, one that does not
+  -- (skills.stacks = false, e.g. The Long Road) counts once, at its largest share
+  select 1 + coalesce(sum(x.share), 0)
     into o_mult
-    from stardust.inventory i
-    join stardust.characters c on c.anilist_id = i.anilist_id
-    cross join lateral unnest(c.ability_tags) t(name)
-    join stardust.skills s on s.name = t.name and s.kind = 'expedition_yield'
-   where i.user_id = p_user_id;
+    from (select case when bool_and(s.stacks) then sum(y.share) else max(y.share) end as share
+            from (select s.name,
+                         case s.params ->> 'per'
+                           when 'deployed' then case when i.expedition_slot is not null
+                                                     then (s.params ->> 'pct')::numeric end
+                           when 'owned' then (s.params ->> 'pct')::numeric
+                           when 'hours' then case when i.expedition_slot is not null
+                             then (s.params ->> 'pct')::numeric
+                                  * least(o_hours, (s.params ->> 'hours')::numeric)
+                                  / (s.params ->> 'hours')::numeric end
+                         end as share
+                    from stardust.inventory i
+                    join stardust.characters c on c.anilist_id = i.anilist_id
+                    cross join lateral unnest(c.ability_tags) t(name)
+                    join stardust.skills s on s.name = t.name and s.kind = 'expedition_yield'
+                   where i.user_id = p_user_id) y
+            join stardust.skills s on s.name = y.name
+           group by s.name) x;
   o_gems := floor(o_per_hour * o_hours * o_mult);
   o_xp := floor(o_hours * 60);
 end

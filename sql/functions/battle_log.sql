@@ -40,12 +40,16 @@ begin
       select 2, e.ord, 'event', e.val ->> 'side', (e.val ->> 'slot')::integer, e.val ->> 'unit',
              null, null, null, null, null, null, e.val ->> 'skill',
              (e.val ->> 'phase') || ': ' || (e.val ->> 'effect')
-               || coalesce(format(' (roll %s)', round((e.val ->> 'roll')::numeric, 4)), '')
+               || case when e.val ? 'roll'
+                       then format(' (roll %s)', round((e.val ->> 'roll')::numeric, 4))
+                       else '' end
         from events e
       union all
       select 3, 1, 'outcome', null, null, null, null, null, null, null, null, null, null,
              format('%s: %s against %s (seed %s)', v_b.result ->> 'outcome',
-                    v_b.result ->> 'attacker_power', v_b.result ->> 'defender_power', v_b.seed)
+                    to_char((v_b.result ->> 'attacker_power')::numeric, 'FM999,999,999,999,990'),
+                    to_char((v_b.result ->> 'defender_power')::numeric, 'FM999,999,999,999,990'),
+                    v_b.seed)
     ) x
    order by x.grp, x.ord;
 end

@@ -32,6 +32,7 @@ begin
     v_enemy := stardust._team_units(p_opponent_id);
     if jsonb_array_length(v_enemy) = 0 then
       raise exception 'That player has no team' using errcode = 'SDTEM',
+        detail = format('opponent=%s', p_opponent_id),
         hint = 'Challenge a player who has set a team.';
     end if;
     v_battle := stardust._fight('pvp', p_user_id, p_opponent_id, '{}', v_team, v_enemy,

@@ -60,7 +60,7 @@ async def test_bounty_board_fight_gift_and_items(bot):
     call, data = await answer(bot, slash(bot.fake, "bounty", 304, "fight", slot=2))
     fields = {f["name"]: f["value"] for f in data["embeds"][0]["fields"]}
     assert data["embeds"][0]["description"].startswith("**WIN**")
-    assert fields == {"Rewards": "1× bond_small", "Keys left": "2",
+    assert fields == {"Rewards": "1× Small bond gift", "Keys left": "2",
                       # the first bounty cleared unlocks an achievement: announced (issue 13)
                       "🏆 Achievement unlocked": "**Bounty Hunter** — +50 coins"}
     call, data = await answer(bot, slash(bot.fake, "bounty", 304, "fight", slot=2))

@@ -108,7 +108,7 @@ async def test_mass_scrap_preview_confirm_by_invoker_only(bot):
     p = await deliver(bot.fake, slash(bot.fake, "scrap", user, "mass", rarity="R"))
     preview = await bot.fake.wait_for(is_callback(p, 4))
     data = preview.payload["data"]
-    assert "**5** R units" in data["embeds"][0]["description"]
+    assert "**5 R units**" in data["embeds"][0]["description"]
     buttons = data["components"][0]["components"]
     confirm = next(b for b in buttons if b["label"] == "Confirm")["custom_id"]
     message = bot.fake.messages[p["token"]]
@@ -123,7 +123,7 @@ async def test_mass_scrap_preview_confirm_by_invoker_only(bot):
     # the invoker confirms: the message is updated, the units are gone, paid once
     r = await deliver(bot.fake, button(bot.fake, confirm, user, message))
     done = await bot.fake.wait_for(is_callback(r, 7))
-    assert "Scrapped **5** R units" in done.payload["data"]["embeds"][0]["description"]
+    assert "Scrapped **5 R units**" in done.payload["data"]["embeds"][0]["description"]
     assert done.payload["data"]["components"] == []
     assert await bot.admin.fetchval("select count(*) from stardust.inventory"
                                     " where user_id = $1", user) == 0

@@ -182,7 +182,8 @@ async def test_expedition_start_status_claim_stop(bot):
     call, data = await answer(bot, slash(bot.fake, "expedition", 404, "start", unit1=away[0]))
     assert private(data) and embed(data)["title"] == "Already done"
     call, data = await answer(bot, slash(bot.fake, "expedition", 404, "claim"))
-    assert private(data) and embed(data)["title"] == "Already done"    # a minute between claims
+    assert private(data) and embed(data)["title"] == "Too soon to claim"    # a minute between claims
+    assert "only just set out" in embed(data)["description"] and "Already" not in str(data)
 
     await bot.admin.execute("update stardust.expeditions set started_at = started_at"
                             " - interval '2 hours', last_claim_at = last_claim_at"
@@ -266,7 +267,7 @@ async def test_redeem_a_gift_code_once(bot):
                             " '{\"gems\": 5000, \"items\": {\"ssr_token\": 1}}', 1)")
     call, data = await answer(bot, slash(bot.fake, "redeem", 407, code=" welcome1 "))
     assert private(data) and embed(data)["title"] == "Code WELCOME1 redeemed"
-    assert embed(data)["description"] == "+5,000 gems, 1× ssr_token"
+    assert embed(data)["description"] == "+5,000 gems, 1× SSR Token"          # a name, not a key
     call, data = await answer(bot, slash(bot.fake, "redeem", 407, code="WELCOME1"))
     assert private(data) and embed(data)["title"] == "Already done"
     call, data = await answer(bot, slash(bot.fake, "redeem", 408, code="WELCOME1"))

@@ -113,7 +113,7 @@ async def test_guard_and_its_single_count_per_side(eng):
     assert mult(r, "D1") == mult(r, "D2") == Decimal("0.90")          # one Guard counts
     assert mult(r, "A") == mult(r, "B") == Decimal("0.90")
     assert [e["effect"] for e in fired(r, "Guard") if e["side"] == "A"] == [
-        "applied", "does not stack"]
+        "enemy team x0.90", "does not stack"]
 
 
 @pytest.mark.parametrize("skill,chance,m", [("Berserk", 0.25, "1.5"), ("Golden Egg", 0.01, "3")])
@@ -129,7 +129,7 @@ async def test_lucky_7_three_ways(eng):
     team = [unit("A", 1000, skills=["Lucky 7"])]
     big = await eng.find(team, [unit("D")], lambda r: fired(r, "Lucky 7")[0]["effect"] == "x8.77")
     assert mult(big, "A") == Decimal("8.77") and u(big, "A")["flat"] == 0
-    flat = await eng.find(team, [unit("D")], lambda r: fired(r, "Lucky 7")[0]["effect"] == "+7777")
+    flat = await eng.find(team, [unit("D")], lambda r: fired(r, "Lucky 7")[0]["effect"] == "+7,777")
     assert mult(flat, "A") == 1 and u(flat, "A")["flat"] == 7777
     none = await eng.find(team, [unit("D")],
                           lambda r: fired(r, "Lucky 7")[0]["effect"] == "no effect")
@@ -244,7 +244,8 @@ async def test_zodiac_signs(eng):
     assert u(r, "Q")["final"] == max(pre_final(u(r, "D1")), pre_final(u(r, "D2")))
     assert all(u(r, n)["final"] == pre_final(u(r, n)) for n in ("B", "D1", "D2"))
     r = await zodiac(eng, "Dog", team, foes)
-    assert u(r, "Q")["final"] == pre_final(u(r, "B")) == u(r, "B")["final"]
+    assert u(r, "Q")["final"] == max(pre_final(u(r, "Q")), pre_final(u(r, "B")))  # holder included
+    assert u(r, "B")["final"] == pre_final(u(r, "B"))
     r = await zodiac(eng, "Pig", team, foes)
     assert u(r, "D1")["suppressed"] == ["Surge"] and mult(r, "D1") == 1
     r = await zodiac(eng, "Monkey", team, foes)
@@ -286,3 +287,50 @@ async def test_replay_uses_the_stored_skill_definitions(eng, tx):
         " '{Surge,params,mult}', '2') from stardust.skills s")
     r2 = await eng.run(5, [unit("A", skills=["Surge"])], [unit("D")], changed)
     assert mult(r2, "A") == 2 and mult(r1, "A") == Decimal("1.25")
+
+
+# ---- issue 13, 3: the skills as SKILLS.md (and the original) say --------------------------
+
+async def test_dog_copies_the_team_maximum_holder_included(eng):
+    # seed 4: the Dog; a 20,000-power holder is the strongest of its team. It used to copy
+    # the best *other* ally (about 10,000) and turn a win into a loss.
+    team = [unit("Q", 20000, skills=[ZODIAC]), unit("B", 10000)]
+    r = await eng.run(4, team, [unit("D", 25000)])
+    assert sign_of(r) == "Dog"
+    assert u(r, "Q")["final"] == pre_final(u(r, "Q")) > 20000 * 0.9
+    assert r["outcome"] == "WIN"
+    assert "copies itself" in [e for e in r["events"] if e["phase"] == "post"][0]["effect"]
+    # a weaker holder copies the strongest ally
+    r = await eng.run(4, [unit("Q", 1000, skills=[ZODIAC]), unit("B", 10000)], [unit("D")])
+    assert u(r, "Q")["final"] == u(r, "B")["final"] == pre_final(u(r, "B"))
+
+
+async def test_kamikaze_picks_only_living_targets(eng):
+    # two Kamikazes against two enemies: the second never picks the one the first zeroed;
+    # an enemy of 0 power is never picked
+    for seed in range(1, 40):
+        r = await eng.run(seed, [unit("K1", skills=["Kamikaze"]), unit("K2", skills=["Kamikaze"])],
+                          [unit("D1"), unit("D2")])
+        assert mult(r, "D1") == mult(r, "D2") == 0, seed
+        r = await eng.run(seed, [unit("K", skills=["Kamikaze"])], [unit("Z", 0), unit("D")])
+        assert mult(r, "D") == 0 and mult(r, "Z") == 1, seed
+    # nobody left standing: the Kamikaze unit still falls, and says why
+    r = await eng.run(1, [unit("K1", skills=["Kamikaze"]), unit("K2", skills=["Kamikaze"])],
+                      [unit("D")])
+    assert mult(r, "K1") == mult(r, "K2") == 0 and mult(r, "D") == 0
+    assert fired(r, "Kamikaze")[1]["effect"] == "no enemy left standing; K2 x0"
+
+
+async def test_monkey_swaps_only_with_a_living_enemy(eng):
+    team = [unit("Q", 5000, skills=[ZODIAC])]
+    foes = [unit("Z1", 0), unit("D", 20000), unit("Z2", 0)]
+    seeds = [s for s in range(1, 400) if sign_of(await eng.run(s, team, foes)) == "Monkey"]
+    assert len(seeds) >= 5
+    for s in seeds:
+        r = await eng.run(s, team, foes)
+        pre = {x["name"]: pre_final(x) for x in r["units"]}
+        assert u(r, "Q")["final"] == pre["D"] and u(r, "D")["final"] == pre["Q"], s
+        assert u(r, "Z1")["final"] == u(r, "Z2")["final"] == 0
+    r = await eng.run(seeds[0], team, [unit("Z", 0)])
+    assert u(r, "Q")["final"] == pre_final(u(r, "Q"))
+    assert "no enemy left standing" in [e for e in r["events"] if e["phase"] == "post"][0]["effect"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -298,3 +299,84 @@ async def test_skill_names_are_checked(conn, world):
         with sqlstate("SDARG"):
             await conn.execute("select stardust.upsert_characters($1::jsonb)", json.dumps(
                 [{"anilist_id": 5, "name": "N", "rank": 9, "ability_tags": ["Nope"]}]))
+
+
+# ---- issue 13, 3: every skill's effect is visible in the battle log ------------------------
+
+def _u(name, power=10000, skills=(), aid=None):
+    return {"key": name, "name": name, "anilist_id": aid, "rarity": "SR", "power": power,
+            "skills": list(skills)}
+
+
+Z = "Queen of the Zodiacs"
+_TEAM = [_u("Q", 10000, [Z]), _u("B", 9000)]
+_FOES = [_u("D1", 12000, ["Surge"]), _u("D2", 7000)]
+# skill (or zodiac sign) -> attacker, defender, what its line in the log must say
+LOG_CASES = {
+    "Surge": ([_u("A", skills=["Surge"])], [_u("D")], "Surge", "power: x1.25"),
+    "Guard": ([_u("A", skills=["Guard"])], [_u("D")], "Guard", "start: enemy team x0.90"),
+    "Berserk": ([_u("A", skills=["Berserk"])], [_u("D")], "Berserk", "power: x1.5 (roll 0."),
+    "Golden Egg": ([_u("A", skills=["Golden Egg"])], [_u("D")], "Golden Egg",
+                   "power: x3 (roll 0.00"),
+    "Lucky 7": ([_u("A", skills=["Lucky 7"])], [_u("D")], "Lucky 7", "power: +7,777 (roll 0."),
+    "The Joker": ([_u("A", skills=["The Joker"])], [_u("D")], "The Joker", "power: x1.75"),
+    "Kamikaze": ([_u("K", skills=["Kamikaze"])], [_u("D")], "Kamikaze", "D x0 and K x0"),
+    "Revive": ([_u("A", 1000, ["Revive"])], [_u("D", 90000)], "Revive",
+               "end: LOSS becomes DRAW"),
+    "Anchor": ([_u("A", skills=["Guard"])], [_u("D", skills=["Anchor"])], "Anchor",
+               "ignores Guard"),
+    "Royalty": ([_u("R", skills=["Royalty"]), _u("B")], [_u("D")], "Royalty", "allies x1.05"),
+    "Feline Fealty": ([_u("Kyo", skills=["Feline Fealty"], aid=209), _u("Tohru", aid=207)],
+                      [_u("D")], "Feline Fealty", "Kyo x1.10, Tohru x1.10, enemy team x0.975"),
+    "Eternity": ([_u("Frieren", skills=["Eternity"], aid=176754), _u("Himmel", aid=184311)],
+                 [_u("D")], "Eternity", "Frieren x1.18"),
+    "Ephemerality": ([_u("Himmel", skills=["Ephemerality"], aid=184311),
+                      _u("Frieren", aid=176754)], [_u("D")], "Ephemerality", "team x1.035"),
+    "The Amber Sun": ([_u("Coco", skills=["The Amber Sun"], aid=129840),
+                       _u("Agott", aid=129842)], [_u("D")], "The Amber Sun",
+                      "Coco x1.15, Agott x1.15"),
+    "The Onyx Moon": ([_u("Agott", skills=["The Onyx Moon"], aid=129842),
+                       _u("Coco", aid=129840)], [_u("D", skills=["Surge"])], "The Onyx Moon",
+                      "D x0.75"),
+    "Entwined Souls": ([_u("Tohru", skills=["Entwined Souls"], aid=207), _u("Kyo", aid=209)],
+                       [_u("D")], "Entwined Souls", "at 1.2 x strength"),
+    "Rat": (_TEAM, _FOES, Z, "Rat: Q x1.20"),
+    "Ox": (_TEAM, _FOES, Z, "Ox: D"),
+    "Tiger": (_TEAM, _FOES, Z, "Tiger: team x1.05"),
+    "Rabbit": (_TEAM, _FOES, Z, "Rabbit: enemy team x0.93"),
+    "Dragon": (_TEAM, _FOES, Z, "Dragon: Q's variance locked at 1.2"),
+    "Snake": ([_u("Q", 100, [Z])], [_u("D", 90000)], Z, "the Snake: LOSS becomes DRAW"),
+    "Horse": (_TEAM, _FOES, Z, "Horse: B x1.30"),
+    "Sheep": (_TEAM, _FOES, Z, "the Sheep: copies D1, final power "),
+    "Monkey": (_TEAM, _FOES, Z, "the Monkey: swaps with D"),
+    "Rooster": (_TEAM, _FOES, Z, "Rooster: team x1.03, Q x1.06"),
+    "Dog": (_TEAM, _FOES, Z, "the Dog: copies "),
+    "Pig": (_TEAM, _FOES, Z, "disables Surge of D1"),
+}
+
+
+async def test_every_battle_skill_has_a_log_case(conn):
+    names = {r[0] for r in await conn.fetch("select name from stardust.skills where scope = 'battle'")}
+    assert names - {Z} <= set(LOG_CASES) and Z in {c[2] for c in LOG_CASES.values()}
+
+
+@pytest.mark.parametrize("case", list(LOG_CASES))
+async def test_each_skill_is_visible_in_the_battle_log(conn, case):
+    attacker, defender, skill, expected = LOG_CASES[case]
+    await conn.fetchrow("select * from stardust.get_user(1)")
+    for seed in range(1, 2000):            # the first seed where the skill fires (deterministic)
+        bid = await conn.fetchval(
+            "select (stardust._fight('npc', 1, null, '{}', $1::jsonb, $2::jsonb, null, $3)).id",
+            json.dumps(attacker), json.dumps(defender), seed)
+        rows = await conn.fetch("select * from stardust.battle_log($1)", bid)
+        lines = [r["detail"] for r in rows if r["kind"] == "event" and r["skill"] == skill]
+        if skill == Z and not any(f"the {case}" in x for x in lines):
+            continue
+        if any(expected in x for x in lines):
+            break
+    else:
+        raise AssertionError(f"{case}: never {expected!r} in {lines}")
+    assert all("(roll )" not in (r["detail"] or "") for r in rows)
+    outcome = rows[-1]["detail"]
+    assert outcome.startswith(("WIN", "LOSS", "DRAW"))
+    assert not re.search(r"\d{4}", outcome.split("(seed")[0])        # thousands separated

@@ -219,3 +219,30 @@ async def test_twenty_concurrent_claims_pay_once(conn, connections):
     assert await conn.fetchval("select gems from stardust.users where user_id = 1") == (
         before + paid[0])
     await assert_ledger_balanced(conn)
+
+
+async def test_the_long_road_does_not_stack(conn):
+    # SKILLS.md: Hardworker and Master of Coin stack, The Long Road does not: three deployed
+    # Long Roads give +24 % x min(hours, 24)/24 once (the engine used to give 3 x 24 %)
+    units = await setup(conn)
+    ids = units["bench"]
+    aids = [r[0] for r in await conn.fetch(
+        "select anilist_id from stardust.inventory where id = any($1::bigint[]) order by id", ids)]
+    assert await conn.fetchval(
+        "select stacks from stardust.skills where name = 'The Long Road'") is False
+    await conn.execute("update stardust.characters set ability_tags = '{The Long Road}'"
+                       " where anilist_id = any($1::int[])", aids[:3])
+    await conn.execute("update stardust.characters set ability_tags = '{Hardworker}'"
+                       " where anilist_id = $1", aids[3])
+    await start(conn, ids[:4])
+    await age(conn, "6 hours")
+    st = await status(conn)
+    assert abs(float(st["multiplier"]) - (1 + 0.15 + 0.24 * 6 / 24)) < 1e-3
+    await age(conn, "2 days")
+    st = await status(conn)
+    assert st["multiplier"] == Decimal("1.39")
+    # an admin's non-stacking skill of another kind is counted once too
+    await conn.execute("update stardust.skills set stacks = false where name = 'Hardworker'")
+    await conn.execute("update stardust.characters set ability_tags = '{Hardworker}'"
+                       " where anilist_id = any($1::int[])", aids[:3])
+    assert (await status(conn))["multiplier"] == Decimal("1.15")

@@ -1,0 +1,1 @@
+update stardust.skills set stacks = true where name = 'The Long Road';

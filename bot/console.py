@@ -4,7 +4,8 @@ handlers as a chosen user; text is printed and images are saved (their path is p
     stardust console [--user ID] [--out DIR]
 
     > /pull count:10
-    > /team set unit1:12 unit2:15
+    > /inventory sort:power
+    > /team set unit1:<id> unit2:<id>    (ids from /inventory)
     > /scrap mass rarity:R        (asks y/n before scrapping)
     > /forget-me                  (asks y/n before erasing the player)
     > /help

@@ -357,3 +357,18 @@ async def test_every_command_with_hostile_input(db_url, conn, tmp_path, caplog):
     finally:
         await db.close()
     assert ran > 50 and refused > 200
+
+
+async def test_an_unexpected_error_is_one_sentence_and_the_details_go_to_the_log(
+        db_url, tmp_path, caplog):
+    db = await Database.connect(db_url, max_size=2)
+    await db.close()                                  # every query now fails unexpectedly
+    out = io.StringIO()
+    console = Console(db=db, user_id=59, out_dir=tmp_path, art=ArtSource(), stream=out)
+    with caplog.at_level(logging.ERROR, logger="bot.console"):
+        reply = await console.run("/profile")
+    assert reply.title == "Something went wrong"
+    text = out.getvalue()
+    assert "Error" not in text and "Traceback" not in text and "pool" not in text.lower()
+    assert [r.levelno for r in caplog.records] == [logging.ERROR]
+    assert caplog.records[0].exc_info is not None                 # the details, logged

@@ -214,7 +214,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from bot import config, verify
 
-    url = config.normalize_url(args.url) if args.url else config.database_url()
+    if args.url:
+        try:
+            url = config.normalize_url(args.url)
+        except ValueError as exc:
+            raise CliError(f"--url: {exc}") from None
+    else:
+        url = database()
     return verify.main(args.user, url)
 
 

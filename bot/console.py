@@ -207,9 +207,9 @@ def convert(option: Option, raw: str) -> Any:
         if len(value) > longest:
             raise UsageError(f"{name} can be at most {longest:,} characters long")
     elif option.kind == "integer":
-        if not re.fullmatch(r"[+-]?[0-9]{1,30}", raw.replace("_", "").replace(",", "")):
+        if not re.fullmatch(r"-?[0-9]{1,30}", raw, re.ASCII):     # as Discord's client takes it
             raise UsageError(f"{name} must be a whole number, not {raw[:40]!r}")
-        value = int(raw.replace("_", "").replace(",", ""))
+        value = int(raw)
         if not DISCORD_INT_MIN <= value <= DISCORD_INT_MAX:
             raise UsageError(f"{name} is too {'large' if value > 0 else 'small'}")
     elif option.kind == "number":

@@ -267,6 +267,8 @@ def test_the_console_reads_the_discord_definitions():
     ("/battle pvp opponent:-3", "user id"),
     ("/inventory page:2", "no option 'page'"),               # not a Discord option
     ("/preset save name:" + "n" * 16, "at most 15 characters"),
+    ("/pull count:1_0", "whole number"),
+    ("/pull count:٣", "whole number"),
 ])
 def test_the_console_refuses_what_discord_refuses(line, message):
     with pytest.raises(UsageError) as err:

@@ -148,7 +148,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_console(args: argparse.Namespace) -> int:
     import asyncio
-
     import logging
 
     from bot.art import ArtCache

@@ -107,7 +107,8 @@ def test_the_deploy_failure_message_names_no_missing_file():
 async def test_readme_console_examples_work_for_a_new_player(db_url, conn, tmp_path):
     """The README's console block, played as a new player: `<id>` is filled in as a player
     would, from their own /inventory (strongest first, units not in the team)."""
-    await load_catalogue(conn, n_ssr=3, n_sr=6, n_r=12)
+    # a catalogue large enough that 20 pulls fill more than one page (/press next)
+    await load_catalogue(conn, n_ssr=5, n_sr=40, n_r=300)
     block = re.search(r"stardust console --user 42\n(.*?)```", (REPO / "README.md").read_text(),
                       re.S).group(1)
     lines = [re.sub(r"\s+#.*", "", line[2:]).strip() for line in block.splitlines()

@@ -17,17 +17,60 @@ def _fail(message: str, code: int = 1) -> int:
     return code
 
 
-def cmd_migrate(args: argparse.Namespace) -> int:
-    from bot import config, migrate
+class CliError(Exception):
+    """A problem the operator fixes: one line on stderr (with the fix), exit 2."""
 
-    url = config.database_url()
+
+URL_FIX = ("check DATABASE_URL (postgresql://user:password@host:5432/dbname), "
+           "or unset it to use the embedded database")
+
+
+def _embedded() -> bool:
+    return not os.environ.get("DATABASE_URL", "").strip()
+
+
+def database(needs_schema: bool = True, verbose: bool = False) -> str:
+    """The database URL, checked before anything runs: a bad or unreachable DATABASE_URL is
+    one line with the fix; an embedded database without the schema is migrated (as the demo
+    does), any other database without it is refused with the command to run."""
+    import psycopg
+
+    from bot import config
+
+    try:
+        url = config.database_url()
+    except ValueError as exc:
+        raise CliError(f"{exc}: {URL_FIX}") from None
+    try:
+        with psycopg.connect(url, connect_timeout=10) as conn:
+            migrated = conn.execute("select to_regnamespace('stardust') is not null"
+                                    ).fetchone()[0]
+    except psycopg.Error as exc:
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise CliError(f"cannot connect to the database ({reason}): {URL_FIX}") from None
+    if needs_schema and not migrated:
+        if not _embedded():
+            raise CliError("the database has no Stardust schema yet: run `stardust migrate` "
+                           "first")
+        from bot import migrate
+
+        print("The embedded database was empty: migrating it first.")
+        for line in migrate.migrate(url).lines(checking=False, verbose=verbose):
+            print(line)
+    return url
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from bot import migrate
+
+    url = database(needs_schema=False)
     if args.check:
         report = migrate.check(url)
         for line in report.lines(checking=True):
             print(line)
         return 1 if report.drift else 0
     report = migrate.migrate(url)
-    for line in report.lines(checking=False):
+    for line in report.lines(checking=False, verbose=args.verbose):
         print(line)
     return 0
 
@@ -42,14 +85,26 @@ def cmd_db(args: argparse.Namespace) -> int:
     else:
         cluster = pgcluster.Cluster(pgcluster.default_datadir())
         if args.action == "stop":
+            if not (cluster.is_initialized() and cluster.is_running()):
+                print(f"the embedded database is not running (data in {cluster.datadir})")
+                return 0
             cluster.stop()
             print("embedded database stopped")
             return 0
         if args.action == "status":
-            running = cluster.is_initialized() and cluster.is_running()
-            print(f"data directory: {cluster.datadir}")
-            print("running" if running else "not running")
+            if os.environ.get("DATABASE_URL"):
+                print("DATABASE_URL is set: stardust uses that database, not the embedded one")
+            if not cluster.is_initialized():
+                print(f"the embedded database does not exist yet (it would live in "
+                      f"{cluster.datadir}; `stardust db start` creates it)")
+                return 3
+            running = cluster.is_running()
+            print(f"the embedded database lives in {cluster.datadir}")
+            print("running: `stardust db stop` stops it" if running
+                  else "not running: `stardust db start` starts it")
             return 0 if running else 3
+        if args.action == "destroy":
+            return _destroy(cluster, args.yes)
         url = pgcluster.embedded_url()
     if args.action == "url":
         print(url)
@@ -63,21 +118,48 @@ def cmd_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def _destroy(cluster, yes: bool) -> int:
+    """Stop the embedded database and delete its data directory, after a confirmation."""
+    base = cluster.datadir
+    if not base.exists():
+        print(f"nothing to destroy: there is no embedded database in {base}")
+        return 0
+    if not yes:
+        if not sys.stdin.isatty():
+            return _fail(f"this deletes every player's data in {base}; "
+                         "run `stardust db destroy --yes` to confirm", 2)
+        answer = input(f"Delete the embedded database in {base}, with every player's data? "
+                       "This cannot be undone. [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("nothing was deleted")
+            return 1
+    if cluster.is_initialized() and cluster.is_running():
+        cluster.stop(mode="immediate")
+    shutil.rmtree(base)
+    print(f"embedded database destroyed: {base} deleted")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot import demo
 
-    return demo.main(args)
+    return demo.main(args, database(needs_schema=False))
 
 
 def cmd_console(args: argparse.Namespace) -> int:
     import asyncio
+    import logging
 
-    from bot import config
     from bot.art import ArtCache
     from bot.console import Console, interact
     from bot.db import Database
 
-    url = config.database_url()
+    url = database()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    # unexpected errors: the player reads one sentence, the details go here
+    logging.basicConfig(filename=out / "console.log", level=logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     async def main() -> int:
         db = await Database.connect(url, max_size=2)
@@ -94,9 +176,9 @@ def cmd_console(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from bot import anilist, config
+    from bot import anilist
 
-    args.database_url = config.database_url()
+    args.database_url = database()
     return anilist.main(args)
 
 
@@ -115,7 +197,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = config.BotSettings()
     if not settings.token:
         return _fail("DISCORD_TOKEN is not set (see `stardust run --help`)")
-    url = config.database_url()
+    url = database()
 
     async def main() -> None:
         db = await Database.connect(url, statement_cache=settings.statement_cache,
@@ -131,7 +213,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from bot import config, verify
 
-    url = config.normalize_url(args.url) if args.url else config.database_url()
+    if args.url:
+        try:
+            url = config.normalize_url(args.url)
+        except ValueError as exc:
+            raise CliError(f"--url: {exc}") from None
+    else:
+        url = database()
     return verify.main(args.user, url)
 
 
@@ -147,10 +235,14 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--check", action="store_true",
                    help="change nothing; exit 1 if a migration is pending or a deployed "
                         "function differs from its file")
+    m.add_argument("-v", "--verbose", action="store_true",
+                   help="list every new or changed function")
     m.set_defaults(func=cmd_migrate)
 
     d = sub.add_parser("db", help="the embedded database")
-    d.add_argument("action", choices=["url", "start", "stop", "status", "psql"])
+    d.add_argument("action", choices=["url", "start", "stop", "status", "psql", "destroy"],
+                   help="destroy stops it and deletes its data (asks first)")
+    d.add_argument("--yes", action="store_true", help="destroy without asking")
     d.set_defaults(func=cmd_db)
 
     from bot.config import BotSettings
@@ -164,6 +256,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--user", type=int, default=None,
                       help="demo player's user id (default: a new player each run)")
     demo.add_argument("--out", default="stardust-demo", help="where images are written")
+    demo.add_argument("-v", "--verbose", action="store_true",
+                      help="list every function the migration deployed")
     demo.set_defaults(func=cmd_demo)
 
     con = sub.add_parser("console", help="play the slash commands at a prompt, without Discord")
@@ -201,11 +295,14 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return args.func(args)
+    except CliError as exc:
+        return _fail(str(exc), 2)
     except (PostgresNotFound, ClusterError) as exc:
         return _fail(str(exc))
     except DeployError as exc:
         return _fail(f"function deployment failed, nothing was changed:\n{exc}\n"
-                     "A changed return type or parameter list needs a migration that drops "
-                     "the old function first (STYLE.md 1).")
+                     "A changed return type or parameter list needs a new migration that "
+                     "drops the old function first (drop function if exists "
+                     "stardust.name(old argument types)).")
     except KeyboardInterrupt:
         return 130

@@ -4,7 +4,8 @@ handlers as a chosen user; text is printed and images are saved (their path is p
     stardust console [--user ID] [--out DIR]
 
     > /pull count:10              (on the running banner; banner:standard for the pool)
-    > /team set unit1:12 unit2:15
+    > /inventory sort:power
+    > /team set unit1:<id> unit2:<id>    (ids from /inventory)
     > /scrap mass rarity:R        (asks y/n before scrapping)
     > /forget-me                  (asks y/n before erasing the player)
     > /help
@@ -14,10 +15,12 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import logging
 import re
 import shlex
 import sys
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Awaitable, Callable, TextIO
@@ -28,7 +31,10 @@ from bot.handlers import (admin, battle, collection, expedition, fairness, gacha
                           privacy, profile, progress, raid, shop, team)
 from bot.handlers.progress import announce
 
-# command path -> handler; options come from the handler's signature
+log = logging.getLogger(__name__)
+
+# command path -> handler; the options (names, types, limits, choices) are the Discord
+# extension's, read from bot/exts/*.py by definitions()
 COMMANDS: dict[str, Callable[..., Awaitable[Reply]]] = {
     "pull": gacha.pull, "spark": gacha.spark, "starter": gacha.starter,
     "banner": gacha.banners, "rates": gacha.rates, "history": gacha.history,
@@ -72,7 +78,8 @@ HELP = {
     "history": "your pulls (before:<pull id>)",
     "fairness": "provably fair pulls: the seed commitment, your client seed and nonce "
                 "(seed:<text> sets your client seed)",
-    "inventory": "your collection (rarity:SSR|SR|R sort:date|power|rarity|name|dupes page:N)",
+    "inventory": "your collection (rarity:SSR|SR|R sort:date|power|rarity|name|dupes;"
+                 " /press Next for the next page)",
     "view": "one unit (unit:<id>)", "lock": "protect a unit (unit:<id>)",
     "unlock": "unprotect a unit (unit:<id>)", "scrap unit": "scrap a unit (unit:<id>)",
     "scrap mass": "scrap every R or SR unit (rarity:R|SR), after a y/n confirm",
@@ -104,14 +111,77 @@ HELP = {
 }
 
 
-def options_of(handler: Callable) -> dict[str, tuple[type, bool]]:
-    """name -> (type, required) from `async def h(ctx, name: int | None = None, ...)`."""
-    out = {}
-    for name, p in list(inspect.signature(handler).parameters.items())[1:]:
-        annotation = str(p.annotation)
-        kind = int if re.search(r"\bint\b", annotation) else str
-        out[name] = (kind, p.default is inspect.Parameter.empty)
-    return out
+# Discord's own limits (https://discord.com/developers/docs/interactions/application-commands)
+DISCORD_INT_MIN, DISCORD_INT_MAX = -(2 ** 53), 2 ** 53
+DISCORD_STRING_MAX = 6000
+SNOWFLAKE_MAX = 2 ** 63 - 1                 # user ids are bigints in the database
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option as the Discord extension registers it (required, type, limits, choices),
+    and the default the extension passes when the option is left out."""
+    name: str
+    kind: str                               # "integer", "number", "string", "boolean", "user"
+    required: bool
+    min_value: float | None = None
+    max_value: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    choices: tuple[tuple[str, Any], ...] = ()
+    default: Any = inspect.Parameter.empty
+
+
+def _option(opt, default) -> Option:
+    from interactions import OptionType
+
+    kinds = {OptionType.INTEGER: "integer", OptionType.NUMBER: "number",
+             OptionType.STRING: "string", OptionType.BOOLEAN: "boolean",
+             OptionType.USER: "user"}
+    if opt.type not in kinds:                                    # pragma: no cover
+        raise TypeError(f"the console cannot read {opt.type!r} options ({opt.name})")
+    return Option(name=str(opt.name), kind=kinds[opt.type], required=bool(opt.required),
+                  min_value=opt.min_value, max_value=opt.max_value,
+                  min_length=opt.min_length, max_length=opt.max_length,
+                  choices=tuple((str(c.name), c.value) for c in opt.choices or ()),
+                  default=default)
+
+
+_DEFINITIONS: dict[str, tuple[Option, ...]] | None = None
+
+
+def definitions() -> dict[str, tuple[Option, ...]]:
+    """command path -> its options, read from the SlashCommand objects of bot/exts/*.py:
+    the console accepts exactly what Discord accepts."""
+    global _DEFINITIONS
+    if _DEFINITIONS is None:
+        import importlib
+
+        import interactions
+
+        from bot.discord.client import extension_modules
+
+        found: dict[str, tuple[Option, ...]] = {}
+        for module_name in extension_modules():
+            module = importlib.import_module(module_name)
+            for cls in vars(module).values():
+                if not (isinstance(cls, type) and issubclass(cls, interactions.Extension)):
+                    continue
+                for cmd in vars(cls).values():
+                    if not isinstance(cmd, interactions.SlashCommand):
+                        continue
+                    path = " ".join(str(w) for w in (cmd.name, cmd.group_name,
+                                                     cmd.sub_cmd_name) if w)
+                    params = inspect.signature(cmd.callback).parameters
+                    found[path] = tuple(
+                        _option(o, params[str(o.name)].default if str(o.name) in params
+                                else inspect.Parameter.empty) for o in cmd.options or ())
+        _DEFINITIONS = found
+    return _DEFINITIONS
+
+
+def options_of(path: str) -> dict[str, Option]:
+    return {o.name: o for o in definitions()[path]}
 
 
 CONSOLE_GUILD = 1
@@ -123,39 +193,98 @@ class UsageError(ValueError):
     pass
 
 
+def _number(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def convert(option: Option, raw: str) -> Any:
+    """One option's text -> its value, by Discord's rules for that option."""
+    name = option.name
+    if option.kind == "string":
+        value = raw
+        if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
+            raise UsageError(f"{name} must not contain control characters")
+        if option.min_length is not None and len(value) < option.min_length:
+            raise UsageError(f"{name} must be at least {option.min_length} character"
+                             + ("s" if option.min_length > 1 else "") + " long")
+        longest = option.max_length if option.max_length is not None else DISCORD_STRING_MAX
+        if len(value) > longest:
+            raise UsageError(f"{name} can be at most {longest:,} characters long")
+    elif option.kind == "integer":
+        if not re.fullmatch(r"-?[0-9]{1,30}", raw, re.ASCII):     # as Discord's client takes it
+            raise UsageError(f"{name} must be a whole number, not {raw[:40]!r}")
+        value = int(raw)
+        if not DISCORD_INT_MIN <= value <= DISCORD_INT_MAX:
+            raise UsageError(f"{name} is too {'large' if value > 0 else 'small'}")
+    elif option.kind == "number":
+        try:
+            value = float(raw)
+        except ValueError:
+            raise UsageError(f"{name} must be a number, not {raw[:40]!r}") from None
+        if value != value or not DISCORD_INT_MIN <= value <= DISCORD_INT_MAX:
+            raise UsageError(f"{name} must be a number")
+    elif option.kind == "boolean":
+        if raw.lower() not in ("true", "false", "yes", "no"):
+            raise UsageError(f"{name} must be true or false")
+        value = raw.lower() in ("true", "yes")
+    else:                                                    # user: an id or a <@mention>
+        match = re.fullmatch(r"<@!?([0-9]{1,20})>|([0-9]{1,20})", raw)
+        value = int(match.group(1) or match.group(2)) if match else 0
+        if not 1 <= value <= SNOWFLAKE_MAX:
+            raise UsageError(f"{name} must be a user id (a positive whole number)")
+    if option.choices:
+        for label, choice in option.choices:
+            if str(value).lower() in (str(choice).lower(), label.lower()):
+                return choice
+        raise UsageError(f"{name} must be one of "
+                         + ", ".join(str(c) for _, c in option.choices))
+    low = option.min_value
+    high = option.max_value
+    if option.kind in ("integer", "number") and (
+            (low is not None and value < low) or (high is not None and value > high)):
+        if low is not None and high is not None:
+            raise UsageError(f"{name} must be between {_number(low)} and {_number(high)}")
+        if low is not None:
+            raise UsageError(f"{name} must be at least {_number(low)}")
+        raise UsageError(f"{name} must be at most {_number(high)}")
+    return value
+
+
 def parse(line: str) -> tuple[str, dict[str, Any]]:
-    """'/team set unit1:5 unit2:7' -> ('team set', {'unit1': 5, 'unit2': 7})."""
+    """'/team set unit1:5 unit2:7' -> ('team set', {'unit1': 5, 'unit2': 7}), checked against
+    the Discord definition of the command; options left out get the extension's default."""
     line = line.strip()
     if not line.startswith("/"):
         raise UsageError("commands start with /, e.g. /pull count:10 (try /help)")
     try:
         words = shlex.split(line[1:])
     except ValueError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(f"{exc} (quote values that have spaces: reason:'a b')") from None
     path_words = list(itertools.takewhile(lambda w: ":" not in w, words))
     path = " ".join(path_words).lower()
     if path not in COMMANDS:
         close = [c for c in COMMANDS if c.startswith(path_words[0].lower())] if path_words else []
-        raise UsageError(f"unknown command /{path}" + (f" (did you mean /{close[0]}?)"
-                                                       if close else " (try /help)"))
-    spec = options_of(COMMANDS[path])
+        raise UsageError(f"unknown command /{path[:40]}" + (f" (did you mean /{close[0]}?)"
+                                                            if close else " (try /help)"))
+    spec = options_of(path)
     values: dict[str, Any] = {}
     for word in words[len(path_words):]:
         name, _, raw = word.partition(":")
         name = name.lower()
         if name not in spec:
-            raise UsageError(f"/{path} has no option {name!r}; options: "
+            raise UsageError(f"/{path} has no option {name[:40]!r}; options: "
                              + (", ".join(spec) or "none"))
-        kind = spec[name][0]
-        if kind is int and raw.lower() in WORDS.get(name, {}):
+        if name in values:
+            raise UsageError(f"{name} is given twice")
+        if raw.lower() in WORDS.get(name, {}):
             raw = str(WORDS[name][raw.lower()])       # banner:standard, as Discord's choice
-        try:
-            values[name] = kind(raw) if kind is int else raw
-        except ValueError:
-            raise UsageError(f"{name} must be a whole number, not {raw!r}") from None
-    missing = [n for n, (_, required) in spec.items() if required and n not in values]
+        values[name] = convert(spec[name], raw)
+    missing = [n for n, o in spec.items() if o.required and n not in values]
     if missing:
         raise UsageError(f"/{path} needs {', '.join(f'{m}:…' for m in missing)}")
+    for name, o in spec.items():
+        if name not in values and o.default is not inspect.Parameter.empty:
+            values[name] = o.default
     return path, values
 
 
@@ -201,8 +330,8 @@ class Console:
             return await announce(context, await handler(context, *args, **kwargs))
         except GameError as exc:
             return error_reply(exc)
-        except Exception as exc:                            # shown, never a traceback
-            self.say(f"(error: {type(exc).__name__}: {exc})")
+        except Exception:                   # one plain sentence; the details go to the log
+            log.exception("console command failed (user %s)", self.user_id)
             return apology()
 
     async def run(self, line: str) -> Reply | None:
@@ -253,7 +382,7 @@ class Console:
         words = line.lstrip()[1:].split()
         for path in sorted(COMMANDS, key=len, reverse=True):
             if " ".join(words[:len(path.split())]).lower() == path:
-                return [f"{o}:" for o in options_of(COMMANDS[path]) if o.startswith(text)]
+                return [f"{o}:" for o in options_of(path) if o.startswith(text)]
         first = words[0].lower()
         return [p.split()[1] for p in COMMANDS if p.startswith(first + " ")
                 and p.split()[1].startswith(text)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 import time
 from importlib import resources
@@ -121,13 +122,19 @@ async def run_demo(url: str, user_id: int, out_dir: Path) -> None:
         await db.close()
 
 
-def main(args) -> int:
+def main(args, url: str | None = None) -> int:
     started = time.monotonic()
-    url = config.database_url()
+    url = url or config.database_url()
     report = migrate.migrate(url)
-    for line in report.lines(checking=False):
+    for line in report.lines(checking=False, verbose=getattr(args, "verbose", False)):
         print(line)
     user_id = args.user or 7_000_000_000 + int(time.time())   # a new demo player each run
     asyncio.run(run_demo(url, user_id, Path(args.out)))
     print(f"demo finished in {time.monotonic() - started:.1f} s", file=sys.stderr)
+    if not os.environ.get("DATABASE_URL", "").strip():
+        from bot.pgcluster import default_datadir
+
+        print(f"The embedded database is still running (its data is in {default_datadir()}):"
+              " play on with `stardust console`, stop it with `stardust db stop`, delete it"
+              " with `stardust db destroy`.")
     return 0

@@ -87,7 +87,8 @@ class Report:
     def drift(self) -> bool:
         return bool(self.pending or self.changed or self.missing or self.extra or self.failed)
 
-    def lines(self, checking: bool) -> list[str]:
+    def lines(self, checking: bool, verbose: bool = True) -> list[str]:
+        """What happened, for people; `verbose=False` leaves out the per-function list."""
         out = []
         if checking:
             out += [f"pending migration: {m}" for m in self.pending]
@@ -103,8 +104,11 @@ class Report:
             out.append(f"deployed {self.deployed} function files: "
                        + (f"{len(self.missing)} new, {len(self.changed)} changed"
                           if self.changed or self.missing else "no function changed"))
-            out += [f"  new: {f}" for f in self.missing]
-            out += [f"  changed: {f}" for f in self.changed]
+            if verbose:
+                out += [f"  new: {f}" for f in self.missing]
+                out += [f"  changed: {f}" for f in self.changed]
+            elif self.changed or self.missing:
+                out[-1] += " (`stardust migrate -v` lists them)"
             out += [f"warning: in the database but in no file: {f}" for f in self.extra]
         return out
 
@@ -154,8 +158,8 @@ def migrate(database_url: str, root: Path | None = None) -> Report:
             except BaseException:
                 conn.execute("rollback")
                 raise
-    # functions that no file defines are reported, not dropped: a signature change drops
-    # the old one in a migration (STYLE.md 1)
+    # functions that no file defines are reported, not dropped: a signature change needs a
+    # new migration that drops the old function (`drop function if exists ...`)
     _diff(before, after, report)
     return report
 

@@ -3,16 +3,19 @@ CLI against a real database."""
 
 from __future__ import annotations
 
+import inspect
 import io
+import logging
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from bot.console import (BUTTONS, COMMANDS, CONSOLE_GUILD, HELP, Console, UsageError, options_of,
-                         parse)
+from bot.console import (BUTTONS, COMMANDS, CONSOLE_GUILD, DISCORD_STRING_MAX, HELP, Console,
+                         UsageError, definitions, options_of, parse)
 from bot.db import Database
 from bot.handlers import ArtSource
 from tests.helpers import load_catalogue
@@ -39,7 +42,8 @@ BIN = Path(sys.executable).parent
      ("admin grant", {"user": 9, "gems": 100, "reason": "event prize"})),
 ])
 def test_parse(line, expected):
-    assert parse(line) == expected
+    path, values = parse(line)
+    assert path == expected[0] and values.items() >= expected[1].items()
 
 
 @pytest.mark.parametrize("line,message", [
@@ -63,7 +67,7 @@ def test_parse_errors(line, message):
 def test_every_command_has_handler_options_and_buttons_are_known():
     for path, handler in COMMANDS.items():
         assert path and callable(handler)
-        options_of(handler)                              # signatures parse
+        options_of(path)                                 # definitions read
     assert set(BUTTONS) == {"ms:", "inv:", "fm:"}
     assert set(HELP) == set(COMMANDS)                    # /help describes every command
 
@@ -123,7 +127,7 @@ async def test_scripted_session_through_the_cli(db_url, conn, tmp_path):
     assert "== Daily shop ==" in text and any(n.endswith("shop.png") for n in
                                               (p.name for p in out.iterdir()))
     assert "== No raid yet ==" in text                   # the console is a server of its own
-    assert "== That didn't work ==\nUnknown leaderboard nonsense" in text
+    assert "! kind must be one of team_power, collection" in text
     assert "Traceback" not in text + proc.stderr
     images = sorted(p.name for p in out.iterdir())
     assert images[0] == "001-pull.png" and any(n.endswith("profile.png") for n in images)
@@ -283,5 +287,145 @@ async def test_console_announces_achievements_and_pulls_on_the_running_banner(db
 
 
 def test_parse_accepts_the_standard_pool_by_name():
-    assert parse("/pull banner:standard") == ("pull", {"banner": 0})
+    assert parse("/pull banner:standard") == ("pull", {"banner": 0, "count": 1})
     assert parse("/pull banner:'Standard pool' count:2") == ("pull", {"banner": 0, "count": 2})
+
+
+# -- the console follows Discord's rules (issue 13, 6) -----------------------------------------
+
+def test_the_console_reads_the_discord_definitions():
+    """Same commands, same options as the Discord extensions register; every option reaches
+    a handler parameter of the same name."""
+    defs = definitions()
+    assert set(defs) == set(COMMANDS)
+    for path, options in defs.items():
+        params = inspect.signature(COMMANDS[path]).parameters
+        assert {o.name for o in options} <= set(params), path
+    assert options_of("team set")["unit1"].required
+    assert options_of("pull")["count"].max_value == 10
+    assert options_of("redeem")["code"].max_length == 32
+
+
+@pytest.mark.parametrize("line,message", [
+    ("/team set", "needs unit1:"),                           # Discord requires unit1
+    ("/pull count:1 count:2", "count is given twice"),
+    ("/redeem code:" + "X" * 5000, "at most 32 characters"),
+    ("/pull count:999999999999999999999", "count is too large"),
+    ("/pull count:-999999999999999999999", "count is too small"),
+    ("/redeem code:a\x00b", "control characters"),
+    ("/pull count:0", "between 1 and 10"),
+    ("/shop buy slot:11", "between 1 and 10"),
+    ("/gift unit:1 item:bond_small qty:0", "between 1 and 10,000"),
+    ("/bounty fight slot:4", "one of 1, 2, 3"),
+    ("/leaderboard kind:nonsense", "one of team_power, collection"),
+    ("/fairness seed:", "at least 1 character long"),
+    ("/battle pvp opponent:-3", "user id"),
+    ("/inventory page:2", "no option 'page'"),               # not a Discord option
+    ("/preset save name:" + "n" * 16, "at most 15 characters"),
+    ("/pull count:1_0", "whole number"),
+    ("/pull count:٣", "whole number"),
+])
+def test_the_console_refuses_what_discord_refuses(line, message):
+    with pytest.raises(UsageError) as err:
+        parse(line)
+    assert message in str(err.value)
+
+
+@pytest.mark.parametrize("line,values", [
+    ("/leaderboard kind:COLLECTION", {"kind": "collection"}),      # choices: any case,
+    ("/leaderboard kind:'Team Power'", {"kind": "team_power"}),    # by name or value
+    ("/inventory sort:Power rarity:ssr", {"sort": "power", "rarity": "SSR"}),
+    ("/shop item item:'SSR token'", {"item": "ssr_token", "qty": 1}),
+    ("/admin grant user:<@9> gems:-5", {"user": 9, "gems": -5, "coins": 0, "reason": "admin"}),
+    ("/redeem code:ｗｅｌｃｏｍｅ🌸", {"code": "ｗｅｌｃｏｍｅ🌸"}),
+])
+def test_the_console_accepts_what_discord_accepts(line, values):
+    assert parse(line)[1] == values
+
+
+def _hostile_lines(path: str, options) -> list[tuple[str, str]]:
+    """(kind, line): missing, duplicated, overflowing, negative, unicode and NUL input for every
+    option of a command, generated from its definition."""
+
+    def good(o):
+        if o.choices:
+            return str(o.choices[0][1])
+        return {"integer": str(o.min_value if o.min_value is not None else 1),
+                "number": "1", "boolean": "true", "user": "424242",
+                "string": "x" * max(o.min_length or 1, 1)}[o.kind]
+
+    def line(**override):
+        words = [f"{o.name}:{shlex.quote(override.get(o.name, good(o)))}" for o in options]
+        return f"/{path} " + " ".join(words)
+
+    out = [("plain", line())]
+    for o in options:
+        if o.required:
+            out.append(("missing", f"/{path} " + " ".join(
+                f"{p.name}:{shlex.quote(good(p))}" for p in options if p is not o)))
+        out.append(("duplicated", line() + f" {o.name}:{shlex.quote(good(o))}"))
+        if o.kind in ("integer", "number", "user"):
+            for value in ("999999999999999999999", str(2 ** 53), str(2 ** 31),
+                          str(int(o.max_value) + 1) if o.max_value is not None else "0"):
+                out.append(("overflowing", line(**{o.name: value})))
+            for value in ("-1", "-999999999999999999999"):
+                out.append(("negative", line(**{o.name: value})))
+            out.append(("unicode", line(**{o.name: "٣"})))          # an Arabic-Indic 3
+        else:
+            longest = o.max_length or DISCORD_STRING_MAX
+            out.append(("overflowing", line(**{o.name: "Z" * (longest + 1)})))
+            out.append(("overflowing", line(**{o.name: "Z" * 5000})))
+            out.append(("negative", line(**{o.name: "-1"})))
+            out.append(("unicode", line(**{o.name: "星ｗ🌸\u0301"})))
+            out.append(("unicode", line(**{o.name: "Ω" * (o.max_length or 20)})))
+        out.append(("NUL", line(**{o.name: "a\x00b"})))
+    return out
+
+
+async def test_every_command_with_hostile_input(db_url, conn, tmp_path, caplog):
+    """Every command, with missing, duplicated, overflowing, negative, unicode and NUL input:
+    a usage line or a game reply, never an unexpected error (nothing logged at ERROR, no
+    exception name printed)."""
+    await load_catalogue(conn, n_ssr=3, n_sr=6, n_r=12)
+    await conn.execute("select * from stardust.claim_starter(58)")
+    db = await Database.connect(db_url, max_size=2)
+    out = io.StringIO()
+    console = Console(db=db, user_id=58, out_dir=tmp_path, art=ArtSource(), stream=out,
+                      display_name="Ada", confirm=lambda prompt: False)
+    ran = refused = 0
+    try:
+        for path, options in sorted(definitions().items()):
+            if path == "forget-me":
+                continue                                 # no options; erasing is tested above
+            for kind, line in _hostile_lines(path, options):
+                caplog.clear()
+                start = len(out.getvalue())
+                with caplog.at_level(logging.ERROR, logger="bot"):
+                    reply = await console.run(line)
+                said = out.getvalue()[start:]
+                assert not caplog.records, (kind, line[:80], caplog.text[-2000:])
+                assert reply is None or reply.title != "Something went wrong", (kind, line)
+                assert "Error" not in said and "\x00" not in said, (kind, line[:80], said)
+                assert len(said) < 2000, (kind, line[:80])       # nothing echoed back at length
+                if kind in ("missing", "duplicated"):
+                    assert reply is None and said.startswith("! "), (kind, line)
+                ran += reply is not None
+                refused += reply is None
+    finally:
+        await db.close()
+    assert ran > 50 and refused > 200
+
+
+async def test_an_unexpected_error_is_one_sentence_and_the_details_go_to_the_log(
+        db_url, tmp_path, caplog):
+    db = await Database.connect(db_url, max_size=2)
+    await db.close()                                  # every query now fails unexpectedly
+    out = io.StringIO()
+    console = Console(db=db, user_id=59, out_dir=tmp_path, art=ArtSource(), stream=out)
+    with caplog.at_level(logging.ERROR, logger="bot.console"):
+        reply = await console.run("/profile")
+    assert reply.title == "Something went wrong"
+    text = out.getvalue()
+    assert "Error" not in text and "Traceback" not in text and "pool" not in text.lower()
+    assert [r.levelno for r in caplog.records] == [logging.ERROR]
+    assert caplog.records[0].exc_info is not None                 # the details, logged

@@ -13,7 +13,7 @@ import io
 import asyncpg
 import pytest
 
-from bot.console import Console
+from bot.console import COMMANDS, Console
 from bot.db import Database
 from bot.handlers import ArtSource
 from tests.helpers import (assert_ledger_balanced, load_catalogue, player_with_team, sqlstate,
@@ -170,16 +170,22 @@ async def test_control_characters_are_refused_in_names_and_reasons(conn, bot_con
 async def test_the_bot_answers_unusable_input_with_a_sentence(db_url, conn, tmp_path):
     """PostgreSQL text cannot hold NUL (the server refuses the bind with 22021 before any
     function runs); asyncpg refuses a number past the parameter's type itself. Through the
-    real handlers, both are a plain refusal, not an apology."""
+    real handlers (as Discord reaches them: the console refuses such input before, by the
+    Discord definitions), both are a plain refusal, not an apology."""
     await load_catalogue(conn)
     db = await Database.connect(db_url, max_size=2)
     out = io.StringIO()
     console = Console(db=db, user_id=57, out_dir=tmp_path, art=ArtSource(), stream=out)
     try:
-        for line in ("/redeem code:WEL\x00COME", "/pull count:99999999999",
-                     "/preset save name:a\x00b", "/view unit:99999999999999999999"):
+        for line, path, values in (
+                ("/redeem code:WEL\x00COME", "redeem", {"code": "WEL\x00COME"}),
+                ("/pull count:99999999999", "pull", {"count": 99999999999}),
+                ("/preset save name:a\x00b", "preset save", {"name": "a\x00b"}),
+                ("/view unit:99999999999999999999", "view", {"unit": 99999999999999999999})):
             before = await conn.fetchval("select count(*) from stardust.ledger")
-            reply = await console.run(line)
+            assert await console.run(line) is None                  # the console: a usage line
+            assert out.getvalue().splitlines()[-1].startswith("! ")
+            reply = await console._call(COMMANDS[path], **values)    # the handler, as Discord
             assert reply is not None and reply.ephemeral, line
             assert reply.title == "That didn't work", (line, reply.plain())
             assert "Sorry" not in reply.plain() and "$" not in reply.plain()

@@ -29,6 +29,7 @@ from bot.db import Database, GameError
 from bot.handlers import ArtSource, Context, Reply, apology, error_reply
 from bot.handlers import (admin, battle, collection, expedition, fairness, gacha, items,
                           privacy, profile, progress, raid, shop, team)
+from bot.handlers import help as pages
 from bot.handlers.progress import announce
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ COMMANDS: dict[str, Callable[..., Awaitable[Reply]]] = {
     "raid status": raid.raid_status, "raid attack": raid.raid_attack,
     "raid leaderboard": raid.raid_leaderboard,
     "forget-me": privacy.forget_me,
+    "help": pages.help_command, "skills": pages.skills, "skill": pages.skill,
 }
 # what a button press runs, by custom_id prefix (as the Discord extensions register them)
 BUTTONS: dict[str, Callable[..., Awaitable[Reply]]] = {
@@ -69,46 +71,6 @@ BUTTONS: dict[str, Callable[..., Awaitable[Reply]]] = {
 # commands whose reply waits for a Confirm: the console asks y/n instead
 CONFIRMS = {"scrap mass": "Scrap them? [y/N] ",
             "forget-me": "Erase all your data? This cannot be undone. [y/N] "}
-HELP = {
-    "pull": "pull characters (count:1-10; banner:<id>, or banner:standard for the standard "
-            "pool; default: the running banner)",
-    "spark": "trade spark points for a rate-up unit (banner:<id> character:<anilist id>)",
-    "starter": "claim the starter pack (10 free pulls, one SSR)",
-    "banner": "the limited banners", "rates": "disclosed probabilities (banner:<id>)",
-    "history": "your pulls (before:<pull id>)",
-    "fairness": "provably fair pulls: the seed commitment, your client seed and nonce "
-                "(seed:<text> sets your client seed)",
-    "inventory": "your collection (rarity:SSR|SR|R sort:date|power|rarity|name|dupes;"
-                 " /press Next for the next page)",
-    "view": "one unit (unit:<id>)", "lock": "protect a unit (unit:<id>)",
-    "unlock": "unprotect a unit (unit:<id>)", "scrap unit": "scrap a unit (unit:<id>)",
-    "scrap mass": "scrap every R or SR unit (rarity:R|SR), after a y/n confirm",
-    "team view": "your team", "team set": "choose your team (unit1:<id> … unit5:<id>)",
-    "preset save": "save your team (name:…)", "preset load": "load a preset (name:…)",
-    "preset list": "your presets", "preset delete": "delete a preset (name:…)",
-    "battle npc": "fight an NPC team (difficulty:easy|normal|hard|expert|nightmare|hell)",
-    "battle pvp": "fight another player's team (opponent:<user id>)",
-    "battle log": "why a battle ended as it did (battle:<id>)",
-    "bounty board": "this hour's bounties", "bounty fight": "fight a bounty (slot:1-3)",
-    "items": "your items", "gift": "gift bond items (unit:<id> item:bond_small|… qty:N)",
-    "profile": "balances, team power, collection", "admin grant":
-    "give gems/coins (user:<id> gems:N coins:N reason:text)",
-    "checkin": "the daily check-in (gems, streak)",
-    "tasks view": "today's battle tasks", "tasks claim":
-    "claim a done task (task:easy|normal|hard|expert|nightmare|hell|pvp; none: all done ones)",
-    "achievements": "your achievements and progress",
-    "leaderboard": "the top players (kind:team_power|collection)",
-    "expedition start": "send 1-5 units not in the team (unit1:<id> … unit5:<id>)",
-    "expedition status": "what the expedition has earned",
-    "expedition claim": "collect the expedition's gems and team XP",
-    "expedition stop": "collect and bring the units home",
-    "shop daily": "today's daily shop", "shop buy": "buy a daily shop slot (slot:1-10)",
-    "shop items": "the item shop (coins)", "shop item": "buy items (item:ssr_token qty:1-100)",
-    "token": "use an SSR Token on an SSR (unit:<id>)", "redeem": "redeem a gift code (code:…)",
-    "raid status": "the server's raid boss", "raid attack": "attack the raid boss (a ticket)",
-    "raid leaderboard": "the raid's attackers by damage",
-    "forget-me": "erase all your data (after a y/n confirm; cannot be undone)",
-}
 
 
 # Discord's own limits (https://discord.com/developers/docs/interactions/application-commands)
@@ -130,6 +92,8 @@ class Option:
     max_length: int | None = None
     choices: tuple[tuple[str, Any], ...] = ()
     default: Any = inspect.Parameter.empty
+    description: str = ""
+    autocomplete: bool = False
 
 
 def _option(opt, default) -> Option:
@@ -144,10 +108,12 @@ def _option(opt, default) -> Option:
                   min_value=opt.min_value, max_value=opt.max_value,
                   min_length=opt.min_length, max_length=opt.max_length,
                   choices=tuple((str(c.name), c.value) for c in opt.choices or ()),
-                  default=default)
+                  default=default, description=str(opt.description),
+                  autocomplete=bool(opt.autocomplete))
 
 
 _DEFINITIONS: dict[str, tuple[Option, ...]] | None = None
+_SUMMARIES: dict[str, str] = {}
 
 
 def definitions() -> dict[str, tuple[Option, ...]]:
@@ -173,11 +139,19 @@ def definitions() -> dict[str, tuple[Option, ...]]:
                     path = " ".join(str(w) for w in (cmd.name, cmd.group_name,
                                                      cmd.sub_cmd_name) if w)
                     params = inspect.signature(cmd.callback).parameters
+                    _SUMMARIES[path] = str(cmd.sub_cmd_description if cmd.sub_cmd_name
+                                           else cmd.description)
                     found[path] = tuple(
                         _option(o, params[str(o.name)].default if str(o.name) in params
                                 else inspect.Parameter.empty) for o in cmd.options or ())
         _DEFINITIONS = found
     return _DEFINITIONS
+
+
+def summaries() -> dict[str, str]:
+    """command path -> its one-line description, as the extension registers it."""
+    definitions()
+    return _SUMMARIES
 
 
 def options_of(path: str) -> dict[str, Option]:
@@ -339,12 +313,8 @@ class Console:
         line = line.strip()
         if not line or line.startswith("#"):
             return None
-        if line in ("/help", "help", "?"):
-            self.say("Commands (options are name:value):")
-            for name in COMMANDS:
-                self.say(f"  /{name:<18} {HELP.get(name, '')}")
-            self.say("  /press <label>  press a button of the last reply;  /quit")
-            return None
+        if line in ("help", "?"):
+            line = "/help"
         if line.startswith("/press"):
             return await self.press(line[len("/press"):].strip())
         try:
@@ -354,6 +324,9 @@ class Console:
             return None
         reply = await self._call(COMMANDS[path], **values)
         self.show(reply)
+        if path == "help" and not values.get("command"):
+            self.say("Options are typed name:value. /press <label> presses a button of the "
+                     "last reply; /quit leaves.")
         if path in CONFIRMS and self.last_buttons:
             ok = next(b for b in self.last_buttons if b.label == "Confirm")
             if self.confirm(CONFIRMS[path]):
@@ -377,7 +350,7 @@ class Console:
         """Tab completion: command names, then the command's option names."""
         if " " not in line.lstrip():
             return [f"/{c.split()[0]}" for c in dict.fromkeys(c.split()[0] for c in COMMANDS)
-                    if f"/{c}".startswith(text)] + [h for h in ("/help", "/press", "/quit")
+                    if f"/{c}".startswith(text)] + [h for h in ("/press", "/quit")
                                                     if h.startswith(text)]
         words = line.lstrip()[1:].split()
         for path in sorted(COMMANDS, key=len, reverse=True):

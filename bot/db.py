@@ -176,6 +176,9 @@ class Database:
             return False
 
     # -- players --------------------------------------------------------------------------
+    async def skills(self) -> list[Record]:
+        return await self._fetch("select * from stardust.skills()")
+
     async def get_user(self, user_id: int) -> Record:
         return await self._fetchrow("select * from stardust.get_user(p_user_id => $1)", user_id)
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.console import (BUTTONS, COMMANDS, CONSOLE_GUILD, DISCORD_STRING_MAX, HELP, Console,
-                         UsageError, definitions, options_of, parse)
+from bot.console import (BUTTONS, COMMANDS, CONSOLE_GUILD, DISCORD_STRING_MAX, Console,
+                         UsageError, definitions, options_of, parse, summaries)
 from bot.db import Database
 from bot.handlers import ArtSource
 from tests.helpers import load_catalogue
@@ -69,13 +69,14 @@ def test_every_command_has_handler_options_and_buttons_are_known():
         assert path and callable(handler)
         options_of(path)                                 # definitions read
     assert set(BUTTONS) == {"ms:", "inv:", "fm:"}
-    assert set(HELP) == set(COMMANDS)                    # /help describes every command
+    assert set(summaries()) == set(COMMANDS)             # /help describes every command
 
 
 def test_completions():
     c = Console(db=None, user_id=1, out_dir=Path("."), art=None)
     assert c.completions("/pu", "/pu") == ["/pull"]
-    assert c.completions("/s", "/s") == ["/spark", "/starter", "/scrap", "/shop"]
+    assert c.completions("/s", "/s") == ["/spark", "/starter", "/scrap", "/shop",
+                                         "/skills", "/skill"]
     assert sorted(c.completions("", "/shop ")) == ["buy", "daily", "item", "items"]
     assert sorted(c.completions("", "/raid ")) == ["attack", "leaderboard", "status"]
     assert sorted(c.completions("", "/team ")) == ["set", "view"]
@@ -113,7 +114,7 @@ async def test_scripted_session_through_the_cli(db_url, conn, tmp_path):
                           capture_output=True, text=True, timeout=120)
     text = proc.stdout
     assert proc.returncode == 0, proc.stderr
-    assert "Commands (options are name:value)" in text
+    assert "== Stardust commands ==" in text and "/pull — Pull characters" in text
     assert "== Ada's starter pack ==" in text
     assert "page 1/" in text
     assert "Scrap them? [y/N] y" in text and "== Mass scrap done ==" in text
@@ -429,3 +430,24 @@ async def test_an_unexpected_error_is_one_sentence_and_the_details_go_to_the_log
     assert "Error" not in text and "Traceback" not in text and "pool" not in text.lower()
     assert [r.levelno for r in caplog.records] == [logging.ERROR]
     assert caplog.records[0].exc_info is not None                 # the details, logged
+
+
+async def test_help_is_generated_from_the_discord_definitions(tmp_path):
+    """/help in the console prints the same generated pages as /help in Discord."""
+    out = io.StringIO()
+    console = Console(db=None, user_id=60, out_dir=tmp_path, art=ArtSource(), stream=out)
+    await console.run("/help")
+    text = out.getvalue()
+    for path, summary in summaries().items():
+        assert f"/{path} — {summary}" in text, path
+    assert "/press <label>" in text
+    out.truncate(0)
+    out.seek(0)
+    await console.run("/help command:pull")
+    text = out.getvalue()
+    assert "== /pull ==" in text and "**count** (a whole number, optional; 1 to 10)" in text
+    assert "/press" not in text
+    out.truncate(0)
+    out.seek(0)
+    await console.run("/help command:nonsense")
+    assert "== No such command ==" in out.getvalue()

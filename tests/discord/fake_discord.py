@@ -264,9 +264,10 @@ def slash(fake: FakeDiscord, command: str, user_id: int, sub: str | None = None,
 
 
 def autocomplete(fake: FakeDiscord, name: str, user_id: int, focused: str, value: Any,
-                 **others: Any) -> dict:
+                 kind: int = 4, **others: Any) -> dict:
+    """kind: the focused option's type (4 integer, 3 string)."""
     opts = [{"name": k, "type": 4, "value": v} for k, v in others.items()]
-    opts.append({"name": focused, "type": 4, "value": value, "focused": True})
+    opts.append({"name": focused, "type": kind, "value": value, "focused": True})
     return interaction(fake, kind=4, data={"id": fake.command_id(name), "name": name,
                                            "type": 1, "options": opts}, user_id=user_id)
 

@@ -176,6 +176,9 @@ class Database:
             return False
 
     # -- players --------------------------------------------------------------------------
+    async def has_played(self, user_id: int) -> bool:
+        return await self._fetchval("select stardust.has_played(p_user_id => $1)", user_id)
+
     async def skills(self) -> list[Record]:
         return await self._fetch("select * from stardust.skills()")
 

@@ -354,6 +354,7 @@ def valid_arguments(facts: dict) -> dict[str, dict[str, object]]:
     return {
         "achievements": {"p_user_id": P1},
         "battle_log": {"p_battle_id": facts["battle_id"]},
+        "has_played": {"p_user_id": P1},
         "battle_npc": {"p_user_id": P1, "p_difficulty": "easy"},
         "battle_pvp": {"p_user_id": P1, "p_opponent_id": P2},
         "bounty_board": {"p_guild_id": GUILD, "p_user_id": P1},

@@ -451,3 +451,19 @@ async def test_help_is_generated_from_the_discord_definitions(tmp_path):
     out.seek(0)
     await console.run("/help command:nonsense")
     assert "== No such command ==" in out.getvalue()
+
+
+async def test_looking_at_another_player_in_the_console(db_url, conn, tmp_path):
+    await load_catalogue(conn, n_ssr=3, n_sr=6, n_r=12)
+    await conn.execute("select * from stardust.claim_starter(62)")
+    db = await Database.connect(db_url, max_size=2)
+    out = io.StringIO()
+    console = Console(db=db, user_id=61, out_dir=tmp_path, art=ArtSource(), stream=out)
+    try:
+        reply = await console.run("/profile user:62")
+        assert reply.title == "Player 62's profile"
+        reply = await console.run("/achievements user:63")
+        assert reply.text == "Player 63 has not played yet."
+    finally:
+        await db.close()
+    assert await conn.fetchval("select count(*) from stardust.users where user_id = 63") == 0

@@ -11,6 +11,14 @@ from bot.handlers import Choice, Context, Reply
 from bot.handlers.progress import announce
 
 
+def someone(user: interactions.User | None) -> dict:
+    """A USER option as a handler takes it: user (the id) and user_name (as Discord shows it)."""
+    if user is None:
+        return {"user": None, "user_name": None}
+    return {"user": int(user.id), "user_name": getattr(user, "display_name", None)
+            or getattr(user, "username", None)}
+
+
 class StardustExtension(interactions.Extension):
     def __init__(self, bot: interactions.Client, services: Services):
         self.services = services

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import interactions
-from interactions import slash_command
+from interactions import OptionType, slash_command, slash_option
 
-from bot.exts._base import StardustExtension
+from bot.exts._base import StardustExtension, someone
 from bot.handlers import profile
 
 
 class Profile(StardustExtension):
     @slash_command(name="profile", description="Your balances, team power and collection")
-    async def profile(self, ctx: interactions.SlashContext) -> None:
-        await self.run(ctx, profile.profile, renders=True)
+    @slash_option("user", "Another player to look at (default: you)", OptionType.USER)
+    async def profile(self, ctx: interactions.SlashContext,
+                      user: interactions.User | None = None) -> None:
+        await self.run(ctx, profile.profile, renders=True, **someone(user))
 
 
 def setup(bot, services) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import interactions
 from interactions import OptionType, SlashCommandChoice, slash_command, slash_option
 
-from bot.exts._base import StardustExtension
+from bot.exts._base import StardustExtension, someone
 from bot.handlers import progress
 
 
@@ -27,8 +27,10 @@ class Progress(StardustExtension):
         await self.run(ctx, progress.tasks_claim, renders=False, task=task)
 
     @slash_command(name="achievements", description="Your achievements and progress")
-    async def achievements(self, ctx: interactions.SlashContext) -> None:
-        await self.run(ctx, progress.achievements, renders=False)
+    @slash_option("user", "Another player to look at (default: you)", OptionType.USER)
+    async def achievements(self, ctx: interactions.SlashContext,
+                           user: interactions.User | None = None) -> None:
+        await self.run(ctx, progress.achievements, renders=False, **someone(user))
 
     @slash_command(name="leaderboard", description="The top players")
     @slash_option("kind", "Ranked by (default: team power)", OptionType.STRING,

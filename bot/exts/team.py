@@ -5,15 +5,17 @@ from __future__ import annotations
 import interactions
 from interactions import OptionType, slash_command, slash_option
 
-from bot.exts._base import StardustExtension
+from bot.exts._base import StardustExtension, someone
 from bot.handlers import collection, team
 
 
 class Team(StardustExtension):
     @slash_command(name="team", description="Your 5-slot team", sub_cmd_name="view",
                    sub_cmd_description="Show your team and its power")
-    async def team_view(self, ctx: interactions.SlashContext) -> None:
-        await self.run(ctx, team.team_view, renders=True)
+    @slash_option("user", "Another player to look at (default: you)", OptionType.USER)
+    async def team_view(self, ctx: interactions.SlashContext,
+                        user: interactions.User | None = None) -> None:
+        await self.run(ctx, team.team_view, renders=True, **someone(user))
 
     @team_view.subcommand(sub_cmd_name="set", sub_cmd_description="Choose your team (slots 1-5)")
     @slash_option("unit1", "Slot 1", OptionType.INTEGER, required=True, autocomplete=True)

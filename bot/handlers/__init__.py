@@ -221,3 +221,17 @@ def apology() -> Reply:
     return Reply(title="Something went wrong",
                  text="Sorry, that failed on our side. It has been logged; please try again.",
                  colour=ERROR_COLOUR, ephemeral=True)
+
+
+async def whose(ctx: Context, user: int | None, user_name: str | None
+                ) -> tuple[int, str, Reply | None]:
+    """The player a read command looks at: the caller, or another player (`user`, with the
+    name Discord shows). Looking at another player creates nothing: someone who never played
+    gets a sentence (the third item) instead."""
+    if user is None or user == ctx.user_id:
+        return ctx.user_id, ctx.display_name, None
+    name = user_name or f"Player {user}"
+    if not await ctx.db.has_played(user):
+        return user, name, Reply(title="Not a player yet",
+                                 text=f"{name} has not played yet.", ephemeral=True)
+    return user, name, None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import render
 from bot.db import GameError
-from bot.handlers import INFO_COLOUR, Context, Reply
+from bot.handlers import INFO_COLOUR, Context, Reply, whose
 
 
 def _streak(row) -> str:
@@ -15,22 +15,26 @@ def _streak(row) -> str:
     return text
 
 
-async def profile(ctx: Context) -> Reply:
-    row = dict(await ctx.db.profile(ctx.user_id))
-    row["display_name"] = ctx.display_name
+async def profile(ctx: Context, user: int | None = None, user_name: str | None = None) -> Reply:
+    """user: another player to look at (user_name: how Discord shows them)."""
+    user_id, name, refusal = await whose(ctx, user, user_name)
+    if refusal is not None:
+        return refusal
+    row = dict(await ctx.db.profile(user_id))
+    row["display_name"] = name
     # the strongest unit takes the favourite's frame (players do not pick a favourite)
-    best = await ctx.db.inventory(ctx.user_id, "power", None, 1, 0)
+    best = await ctx.db.inventory(user_id, "power", None, 1, 0)
     row["favourite"] = dict(best[0]) if best else None
     art = await ctx.art.fetch([best[0]["image_url"]]) if best else {}
     try:
-        pity_hard = (await ctx.db.fairness(ctx.user_id))["pity_hard"]
+        pity_hard = (await ctx.db.fairness(user_id))["pity_hard"]
     except GameError:                 # no active seed yet: the counter alone
         pity_hard = None
     row["pity_hard"] = pity_hard
     image = await ctx.render(render.profile_card, row, art)
     col = row["collection"] or {}
     return Reply(
-        title=f"{ctx.display_name}'s profile",
+        title=f"{name}'s profile",
         fields=[("Gems", f"{row['gems']:,}", True), ("Coins", f"{row['coins']:,}", True),
                 ("Team power", f"{row['team_power']:,}", True),
                 ("Collection", f"{row['units']} units · {col.get('SSR', 0)} SSR · "

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import logging
 
-from bot.handlers import INFO_COLOUR, OK_COLOUR, RARITY_COLOUR, Context, Reply, item_name
+from bot.handlers import (INFO_COLOUR, OK_COLOUR, RARITY_COLOUR, Context, Reply, item_name,
+                          whose)
 
 log = logging.getLogger("stardust.handlers")
 
@@ -112,8 +113,13 @@ def _progress_bar(progress: int, threshold: int, width: int = 10) -> str:
     return "▰" * filled + "▱" * (width - filled)
 
 
-async def achievements(ctx: Context) -> Reply:
-    rows = await ctx.db.achievements(ctx.user_id)
+async def achievements(ctx: Context, user: int | None = None, user_name: str | None = None
+                       ) -> Reply:
+    """user: another player to look at (user_name: how Discord shows them)."""
+    user_id, name, refusal = await whose(ctx, user, user_name)
+    if refusal is not None:
+        return refusal
+    rows = await ctx.db.achievements(user_id)
     unlocked = [r for r in rows if r["unlocked_at"] is not None]
     lines = []
     for r in rows:
@@ -126,7 +132,7 @@ async def achievements(ctx: Context) -> Reply:
             lines.append(f"▫️ **{r['name']}** — {r['description']}\n"
                          f"  {_progress_bar(r['progress'], r['threshold'])} "
                          f"{r['progress']:,} / {r['threshold']:,} · {reward}")
-    return Reply(title=f"{ctx.display_name}'s achievements ({len(unlocked)}/{len(rows)})",
+    return Reply(title=f"{name}'s achievements ({len(unlocked)}/{len(rows)})",
                  text="\n".join(lines)[:4000] or "No achievements are defined.",
                  colour=RARITY_COLOUR["SSR"] if unlocked else INFO_COLOUR,
                  footer="rewards are paid the moment an achievement unlocks")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import render
-from bot.handlers import OK_COLOUR, RARITY_COLOUR, Context, Reply
+from bot.handlers import OK_COLOUR, RARITY_COLOUR, Context, Reply, whose
 
 
 async def _team_reply(ctx: Context, rows, title: str) -> Reply:
@@ -27,12 +27,19 @@ async def _with_skills(ctx: Context, rows) -> list[dict]:
     return [{**dict(r), "skills": skills.get(r["inventory_id"])} for r in rows]
 
 
-async def team_view(ctx: Context) -> Reply:
-    rows = await ctx.db.team_details(ctx.user_id)
+async def team_view(ctx: Context, user: int | None = None, user_name: str | None = None
+                    ) -> Reply:
+    """user: another player to look at (user_name: how Discord shows them)."""
+    user_id, name, refusal = await whose(ctx, user, user_name)
+    if refusal is not None:
+        return refusal
+    rows = await ctx.db.team_details(user_id)
+    if not rows and user_id != ctx.user_id:
+        return Reply(title="Team", text=f"{name} has no team yet.", ephemeral=True)
     if not rows:
         return Reply(title="Team", text="Your team is empty: `/team set unit1:… unit2:…`",
                      ephemeral=True)
-    return await _team_reply(ctx, rows, f"{ctx.display_name}'s team")
+    return await _team_reply(ctx, rows, f"{name}'s team")
 
 
 async def team_set(ctx: Context, unit1: int | None = None, unit2: int | None = None,

@@ -56,3 +56,48 @@ async def test_skills_and_one_skill(bot):
     p = await deliver(bot.fake, autocomplete(bot.fake, "skill", 1403, "name", name[:4], 3))
     choices = (await bot.fake.wait_for(is_callback(p, 8))).payload["data"]["choices"]
     assert {"name": name, "value": name} in choices
+
+
+# --- another player's profile, team and achievements (issue 13, 4) ---------------------------
+def about(payload: dict, uid: int, name: str = "Rin") -> dict:
+    """Add a USER option `user` (with Discord's resolved user data) to a slash payload."""
+    data = payload["data"]
+    opts = data["options"][0]["options"] if data["options"] and \
+        data["options"][0].get("type") == 1 else data["options"]
+    opts.append({"name": "user", "type": 6, "value": str(uid)})
+    data["resolved"] = {"users": {str(uid): {"id": str(uid), "username": name,
+                                             "discriminator": "0", "avatar": None}}}
+    return payload
+
+
+async def users(bot) -> int:
+    return await bot.admin.fetchval("select count(*) from stardust.users")
+
+
+async def test_looking_at_another_player(bot):
+    from tests.discord.test_battle_commands import give_team
+    await give_team(bot, 1411)
+    await bot.admin.execute("select stardust.get_user(1410)")
+    before = await bot.admin.fetchval(
+        "select (gems, coins, team_xp)::text from stardust.users where user_id = 1411")
+    call, data = await answer(bot, about(slash(bot.fake, "profile", 1410), 1411))
+    embed = data["embeds"][0]
+    assert embed["title"] == "Rin's profile"
+    assert any(f["name"] == "Team power" and f["value"] != "0" for f in embed["fields"])
+    call, data = await answer(bot, about(slash(bot.fake, "team", 1410, "view"), 1411))
+    assert data["embeds"][0]["title"] == "Rin's team"
+    assert data["embeds"][0]["description"].count("(SSR)") == 5
+    call, data = await answer(bot, about(slash(bot.fake, "achievements", 1410), 1411))
+    assert data["embeds"][0]["title"].startswith("Rin's achievements (")
+    assert await bot.admin.fetchval(
+        "select (gems, coins, team_xp)::text from stardust.users where user_id = 1411") == before
+    # someone who never played: a sentence, and still no player row for them
+    n = await users(bot)
+    for payload in (slash(bot.fake, "profile", 1410), slash(bot.fake, "team", 1410, "view"),
+                    slash(bot.fake, "achievements", 1410)):
+        call, data = await answer(bot, about(payload, 1419, "Nova"))
+        assert data["flags"] & 64
+        assert data["embeds"][0]["description"] == "Nova has not played yet."
+    assert await users(bot) == n
+    assert await bot.admin.fetchval("select count(*) from stardust.users"
+                                    " where user_id = 1419") == 0

@@ -9,7 +9,7 @@ from typing import Any
 from PIL import ImageDraw
 
 from ._common import (BG, COIN, DIM, GREEN, MUTED, ORANGE, PANEL, TEXT, art_job, as_bool, as_int,
-                      bar, corner_gradient, field, fit_lines, fit_text, fmt_datetime, fmt_int,
+                      bar, clean_text, corner_gradient, field, fit_lines, fit_text, fmt_datetime, fmt_int,
                       font, framed_art, line_height, load_arts, mix, new_canvas, padlock, pill,
                       rarity_colour, rarity_key, rarity_label, text, text_width, to_png,
                       with_alpha)
@@ -18,6 +18,8 @@ LOCK_COLOUR = (150, 170, 200)
 TEAM_COLOUR = GREEN
 EXPEDITION_COLOUR = ORANGE
 MAX_DUPE, MAX_BOND = 10, 50
+SKILL_COLOUR = (150, 215, 255)
+_SKILLS_W = 170                                # the skills' part of the power box
 
 # --- unit_card -----------------------------------------------------------------------------------
 UNIT_SIZE = (760, 440)
@@ -50,7 +52,8 @@ def _pips(draw: Any, x: int, y: int, n: int, total: int, colour: Any, r: int = 6
 
 def unit_card(unit: Mapping[str, Any], art: Mapping[str, bytes]) -> bytes:
     """PNG (760 x 440) of one owned unit: art in its rarity frame, name, series, rarity,
-    power, dupe pips, bond bar, lock / team / expedition markers, id and date obtained."""
+    power and battle skills, dupe pips, bond bar, lock / team / expedition markers, id and
+    date obtained."""
     rarity = rarity_key(field(unit, "rarity"))
     colour = rarity_colour(rarity)
     img = corner_gradient(UNIT_SIZE, mix(colour, BG, 0.78), mix(colour, BG, 0.9), BG, BG)
@@ -77,8 +80,18 @@ def unit_card(unit: Mapping[str, Any], art: Mapping[str, bytes]) -> bytes:
     py = 196
     draw.rounded_rectangle((_RX, py, _RX + _RW, py + 76), radius=12, fill=(255, 255, 255, 14))
     text(draw, (_RX + 16, py + 12), "POWER", font(14, "bold"), fill=MUTED)
-    text(draw, (_RX + 16, py + 30), f"⚡ {fmt_int(field(unit, 'power'))}", font(34, "bold"),
-         fill=COIN)
+    # the unit's battle skills, on the right of the power box (up to two lines)
+    skills = [clean_text(s, 40) for s in (field(unit, "skills") or []) if clean_text(s, 40)]
+    power_w = _RW - 32 - (_SKILLS_W + 14 if skills else 0)
+    power, pf = fit_text(f"⚡ {fmt_int(field(unit, 'power'))}", power_w, (34, 30, 26, 22),
+                         "bold")
+    text(draw, (_RX + 16, py + 30 + (34 - pf.size) // 2), power, pf, fill=COIN)
+    if skills:
+        sx = _RX + _RW - _SKILLS_W - 14
+        text(draw, (sx, py + 12), "SKILLS", font(14, "bold"), fill=MUTED)
+        lines, sf = fit_lines(" · ".join(skills), _SKILLS_W, (17, 15, 13), 2, "bold")
+        for i, line in enumerate(lines):
+            text(draw, (sx, py + 32 + i * line_height(sf)), line, sf, fill=SKILL_COLOUR)
 
     # dupe and bond
     lf = font(14, "bold")

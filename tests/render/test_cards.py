@@ -23,6 +23,7 @@ RARITY = {"SSR": SSR, "SR": SR, "R": R, "UR": UR}
 # --- unit_card -----------------------------------------------------------------------------------
 UNIT = (760, 440)
 UNIT_ART = (29, 29, 307, 411)          # inside the 5 px frame of box (24, 24, 312, 416)
+_SKILLS_X = 340 + 392 - 170 - 14       # where the skills start in the power box
 
 
 @pytest.mark.parametrize("rarity", ["SSR", "SR", "R"])
@@ -42,6 +43,20 @@ def test_unit_card_uses_art_and_shows_its_fields():
                    {"power": 999}, {"dupe_level": 7}, {"bond_level": 40}, {"series": "Other"},
                    {"name": "Other"}, {"inventory_id": 1}):
         assert render.unit_card({**base, **change}, {}) != plain, change
+
+
+def test_unit_card_shows_the_units_skills():
+    """/view shows a unit's skills on its image (issue 13, 4), on the right of the power box,
+    and a long power is made smaller rather than drawn over them."""
+    box = (_SKILLS_X, 200, 732, 268)
+    skills = ["Zoltraak", "Queen of the Zodiacs"]
+    without = open_png(render.unit_card(owned(0, power=12345), {}))
+    short = open_png(render.unit_card(owned(0, power=12345, skills=skills), {}))
+    long = open_png(render.unit_card(owned(0, power=1234567, skills=skills), {}))
+    assert bright(without, box) == 0 < bright(short, box)
+    # the skills' part is the same whatever the power: the power never reaches into it
+    assert long.crop(box).tobytes() == short.crop(box).tobytes()
+    assert bright(long, (356, 228, _SKILLS_X - 4, 268)) > 0
 
 
 def test_unit_card_name_is_drawn():

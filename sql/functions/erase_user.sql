@@ -51,10 +51,7 @@ declare
   v_ids     jsonb := jsonb_build_object('n', p_user_id, 's', p_user_id::text);
   v_rotate  boolean := false;
 begin
-  if p_user_id is null or p_user_id <= 0 then
-    raise exception 'Invalid user id %', coalesce(p_user_id::text, 'NULL')
-      using errcode = 'SDARG', hint = 'User ids are Discord snowflakes (positive integers).';
-  end if;
+  perform stardust._valid_id(p_user_id);
   if p_request_id is not null and length(p_request_id) not between 1 and 100 then
     raise exception 'Request id must be 1-100 characters' using errcode = 'SDARG',
       hint = 'Pass the Discord interaction id.';

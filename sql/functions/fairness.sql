@@ -9,10 +9,7 @@ as $$
 -- commitment (never the seed), the client seed and the next nonce (a player not seen yet
 -- starts with the user id and 0), and the draw's current parameters.
 begin
-  if p_user_id is null or p_user_id <= 0 then
-    raise exception 'Invalid user id %', coalesce(p_user_id::text, 'NULL')
-      using errcode = 'SDARG', hint = 'User ids are Discord snowflakes (positive integers).';
-  end if;
+  perform stardust._valid_id(p_user_id);
   return query
   select s.id, s.commitment, coalesce(u.client_seed, p_user_id::text), coalesce(u.nonce, 0),
          (c.cfg ->> 'rate_ssr')::double precision, (c.cfg ->> 'rate_sr')::double precision,

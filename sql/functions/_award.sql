@@ -45,32 +45,39 @@ declare
   v_cap     integer := (p_cfg ->> 'dupe_cap')::integer;
   v_missing text;
 begin
-  with sizes as (
+  with sizes as materialized (
+    -- once per statement (inlined, the planner evaluated them twice)
     select (select max(p.pool_idx) + 1 from stardust.characters p where p.rarity = 'SSR') as ssr,
            (select max(p.pool_idx) + 1 from stardust.characters p where p.rarity = 'SR') as sr,
            (select max(p.pool_idx) + 1 from stardust.characters p where p.rarity = 'R') as r
   ), draws as (
-    select x.pos, x.drawn, x.fixed, x.size, x.idx,
-           coalesce(x.fixed,
-                    (select p.anilist_id from stardust.characters p
-                      where p.rarity = x.drawn and p.pool_idx = x.idx)) as aid
-      from (select d.ord::integer as pos, d.rarity as drawn, d.fixed,
-                   coalesce(p_list_n[d.ord], z.size) as size,
-                   coalesce(p_list_idx[d.ord], floor(d.u * z.size)::integer) as idx
-              from unnest(p_rarities, p_fixed, p_u) with ordinality d(rarity, fixed, u, ord)
-             cross join sizes s
-             cross join lateral (select case when d.u is null then null
-                                             when d.rarity = 'SSR' then s.ssr
-                                             when d.rarity = 'SR' then s.sr
-                                             else s.r end as size) z) x
+    select d.ord::integer as pos, d.rarity as drawn, d.fixed,
+           coalesce(p_list_n[d.ord], z.size) as size,
+           coalesce(p_list_idx[d.ord], floor(d.u * z.size)::integer) as idx
+      from unnest(p_rarities, p_fixed, p_u) with ordinality d(rarity, fixed, u, ord)
+     cross join sizes s
+     cross join lateral (select case when d.u is null then null
+                                     when d.rarity = 'SSR' then s.ssr
+                                     when d.rarity = 'SR' then s.sr
+                                     else s.r end as size) z
   ), owned as (
+    -- one probe per draw: a pool pick by (rarity, pool_idx), a fixed one by anilist_id
+    -- (the other join's key is null and probes nothing)
     select dr.pos, dr.drawn, dr.fixed, dr.size, dr.idx, c.anilist_id, c.name, c.series,
            c.image_url, c.rarity,
            i.id as owned_id, i.team_slot,
            coalesce(i.dupe_level::integer, -1)
              + row_number() over (partition by c.anilist_id order by dr.pos)::integer as raw
       from draws dr
-      left join stardust.characters c on c.anilist_id = dr.aid
+      left join stardust.characters cp
+        on cp.rarity = dr.drawn and cp.pool_idx = case when dr.fixed is null then dr.idx end
+      left join stardust.characters cf on cf.anilist_id = dr.fixed
+      cross join lateral (select coalesce(cf.anilist_id, cp.anilist_id) as anilist_id,
+                                 coalesce(cf.name, cp.name) as name,
+                                 coalesce(cf.series, cp.series) as series,
+                                 case when cf.anilist_id is not null then cf.image_url
+                                      else cp.image_url end as image_url,
+                                 coalesce(cf.rarity, cp.rarity) as rarity) c
       left join stardust.inventory i on i.user_id = p_user_id and i.anilist_id = c.anilist_id
   ), outcome as (
     select o.*, o.raw > v_cap as scrapped,

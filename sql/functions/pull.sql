@@ -7,9 +7,13 @@ returns setof stardust.pull_result
 language plpgsql volatile security definer
 set search_path = pg_catalog, pg_temp
 as $$
+-- The hot path of the game, kept light (issue 12): the users row locked by one statement
+-- (_lock_user only for a player seen for the first time), the request record written by
+-- the statement that charges, and the achievements measured only when the next threshold
+-- stored on the users row (ach_next) says one may be reached.
 declare
   v_cfg    jsonb := stardust._gacha_config();
-  v_args   jsonb := jsonb_build_object('count', p_count, 'banner_id', p_banner_id);
+  v_args   jsonb;
   v_user   stardust.users;
   v_banner stardust.banners;
   v_result jsonb;
@@ -18,21 +22,26 @@ declare
   v_seed   record;
   v_client text;
   v_cost   bigint;
-  v_unit   stardust.pull_result;
-  v_ssr    integer := 0;
-  v_new    boolean := false;
+  v_ssr    integer;
+  v_new    boolean;
 begin
   if p_count is null or p_count not between 1 and (v_cfg ->> 'pull_max')::integer then
     raise exception 'Pull count must be between 1 and %, got %', v_cfg ->> 'pull_max',
       coalesce(p_count::text, 'NULL')
       using errcode = 'SDARG', hint = 'Pull 1 or 10 at a time.';
   end if;
-  v_user := stardust._lock_user(p_user_id);
-  v_result := stardust._idem_get(p_user_id, p_request_id, 'pull', v_args);
-  if v_result is not null then
-    -- a retry of the same request: the first call's units, nothing charged again
-    return query select * from stardust._pull_units((v_result ->> 'pull_id')::bigint);
-    return;
+  select * into v_user from stardust.users u where u.user_id = p_user_id for no key update;
+  if not found then
+    v_user := stardust._lock_user(p_user_id);          -- checks the id, creates the player
+  end if;
+  if p_request_id is not null then
+    v_args := jsonb_build_object('count', p_count, 'banner_id', p_banner_id);
+    v_result := stardust._idem_get(p_user_id, p_request_id, 'pull', v_args);
+    if v_result is not null then
+      -- a retry of the same request: the first call's units, nothing charged again
+      return query select * from stardust._pull_units((v_result ->> 'pull_id')::bigint);
+      return;
+    end if;
   end if;
   if p_banner_id is not null then
     v_banner := stardust._check_banner(p_banner_id);
@@ -50,15 +59,15 @@ begin
   v_award := stardust._award(p_user_id, 'pull', v_banner, p_request_id, v_cfg, v_draw.o_rarities,
                              v_draw.o_is_pity, v_draw.o_fixed, v_draw.o_u, v_seed.o_id,
                              v_user.nonce, v_client, v_draw.o_list_n, v_draw.o_list_idx);
-  foreach v_unit in array v_award.o_units loop
-    v_ssr := v_ssr + (v_unit.rarity = 'SSR')::integer;
-    v_new := v_new or v_unit.outcome = 'new';
-  end loop;
   -- one statement for the charge, the auto-scrap refund, pity and counters (the users row
-  -- carries 13 checks, evaluated once per statement) and both ledger rows; spark points
-  -- belong to one limited banner: pulling on another resets them; standard-pool pulls
-  -- neither add nor reset
-  with charge as (
+  -- carries 13 checks, evaluated once per statement), both ledger rows and the request
+  -- record; spark points belong to one limited banner: pulling on another resets them;
+  -- standard-pool pulls neither add nor reset
+  with units as (
+    select count(*) filter (where x.rarity = 'SSR')::integer as ssr,
+           coalesce(bool_or(x.outcome = 'new'), false) as new
+      from unnest(v_award.o_units) x
+  ), charge as (
     update stardust.users u
        set gems = u.gems - v_cost + v_award.o_gems,
            coins = u.coins + v_award.o_coins,
@@ -70,24 +79,40 @@ begin
                                 else p_count end,
            points_banner_id = coalesce(p_banner_id, u.points_banner_id),
            pulls_made = u.pulls_made + p_count,
-           ssr_pulled = u.ssr_pulled + v_ssr
+           ssr_pulled = u.ssr_pulled + (select n.ssr from units n)
      where u.user_id = p_user_id
+  ), ledger as (
+    insert into stardust.ledger (user_id, gems_delta, coins_delta, reason, request_id)
+    select p_user_id, x.gems, x.coins, x.reason, p_request_id
+      from (values (1, -v_cost, 0::bigint, 'pull'),
+                   (2, v_award.o_gems, v_award.o_coins, 'auto_scrap')) x(n, gems, coins, reason)
+     where x.gems <> 0 or x.coins <> 0
+     order by x.n
+  ), request as (
+    -- the id's length was checked by _idem_get (and the table's check stands behind it)
+    insert into stardust.requests (user_id, request_id, fn, args, result)
+    select p_user_id, p_request_id, 'pull', v_args,
+           jsonb_build_object('pull_id', v_award.o_pull_id)
+     where p_request_id is not null
   )
-  insert into stardust.ledger (user_id, gems_delta, coins_delta, reason, request_id)
-  select p_user_id, x.gems, x.coins, x.reason, p_request_id
-    from (values (1, -v_cost, 0::bigint, 'pull'),
-                 (2, v_award.o_gems, v_award.o_coins, 'auto_scrap')) x(n, gems, coins, reason)
-   where x.gems <> 0 or x.coins <> 0
-   order by x.n;
-  -- measure only what this pull can have changed: the collection grows with a new unit,
-  -- the team's power with a copy of a member
-  perform stardust._achieve(p_user_id, array['pulls_made']
-    || case when v_ssr > 0 then array['ssr_pulled'] else '{}'::text[] end
-    || case when v_new then array['collection'] else '{}'::text[] end
-    || case when v_award.o_team then array['team_power'] else '{}'::text[] end,
-    p_request_id);
-  perform stardust._idem_put(p_user_id, p_request_id, 'pull', v_args,
-                             jsonb_build_object('pull_id', v_award.o_pull_id));
+  select n.ssr, n.new into v_ssr, v_new from units n;
+  -- measure only what this pull can have changed (the collection grows with a new unit,
+  -- the team's power with a copy of a member), and only when a threshold still locked may
+  -- have been reached: ach_next holds the lowest locked threshold of each condition (a
+  -- condition missing has none left; null: not known yet)
+  if v_user.ach_next is null
+     or (v_user.ach_next ->> 'pulls_made')::numeric <= v_user.pulls_made + p_count
+     or (v_ssr > 0 and (v_user.ach_next ->> 'ssr_pulled')::numeric <= v_user.ssr_pulled + v_ssr)
+     or (v_new and v_user.ach_next ? 'collection')
+     or (v_award.o_team and v_user.ach_next ? 'team_power') then
+    perform stardust._achieve(p_user_id, array['pulls_made']
+      || case when v_ssr > 0 then array['ssr_pulled'] else '{}'::text[] end
+      || case when v_new then array['collection'] else '{}'::text[] end
+      || case when v_award.o_team then array['team_power'] else '{}'::text[] end,
+      p_request_id);
+    update stardust.users u set ach_next = stardust._ach_next(p_user_id)
+     where u.user_id = p_user_id;
+  end if;
   return query select * from unnest(v_award.o_units);
 end
 $$;

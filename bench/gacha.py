@@ -292,7 +292,7 @@ async def server_time(url: str, user_id: int, n: int) -> tuple[float, float]:
 
 # The provably fair draw's own work per 10-pull, server-side: the HMAC's padded keys once,
 # then per unit the statements _draw runs for it (two sha256, three 48-bit reads); and the
-# active seed's FOR SHARE lock (_active_seed) in its own committed transaction (less an
+# active seed's lock (_active_seed) in its own committed transaction (less an
 # empty commit). Each is timed next to a real 10-pull (committed), iteration by iteration,
 # so that both see the same load: this machine's speed varies far more than 5 % over a run.
 FAIR_LOOP = """
@@ -523,7 +523,7 @@ async def run_extras(url: str, seconds: float, rounds: int = 1, fair_only: bool 
         ("mass_scrap of 10,000 units (ms)", "scrap", None, True),
         ("fair draw: 10-pull server p50, side by side", "fpull", None, True),
         ("fair draw: its HMAC work p50 (ms)", "hmac", None, True),
-        ("fair draw: its seed FOR SHARE lock p50 (ms)", "lock", None, True),
+        ("fair draw: its seed lock p50 (ms)", "lock", None, True),
     ]
 
     def med(key: str) -> float:

@@ -5,13 +5,13 @@ language plpgsql volatile security definer
 set search_path = pg_catalog, pg_temp
 as $$
 -- Reveal the active seed (and any older unrevealed one) and make a new active seed.
--- Locks: SHARE ROW EXCLUSIVE on the table serialises rotations (a second rotation then sees
--- the first one's new seed) without blocking draws (they only take row locks); the UPDATE
--- then waits for every draw holding the seed FOR SHARE (see _active_seed), and draws that
--- come later wait for this transaction, then use the new seed. revealed_at is read after
--- those waits, so it is later than every draw made with the seed.
+-- Locks: the seed lock EXCLUSIVELY (a transaction-level advisory lock that every draw holds
+-- shared until it commits, see _active_seed): it waits for every draw in flight, and draws
+-- that come later wait for this transaction, then use the new seed; it also serialises
+-- rotations (a second rotation then sees the first one's new seed). revealed_at is read
+-- after that wait, so it is later than every draw made with the seed.
 begin
-  lock table stardust.server_seeds in share row exclusive mode;
+  perform pg_advisory_xact_lock(hashtext('stardust.server_seeds'), 0);
   return query
   with revealed as (
     update stardust.server_seeds s set revealed_at = clock_timestamp()

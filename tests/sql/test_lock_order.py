@@ -186,8 +186,6 @@ LOCKS = {
                   "anyway): it blocks only an erase of the opponent, never their play",
     "pull": "the caller's own users row FOR NO KEY UPDATE, as _lock_user (which it calls only "
             "for a player seen for the first time): one statement on the hot path",
-    "_active_seed": "the active server seed row FOR SHARE, after the user's lock (pull, "
-                    "claim_starter): no rotation reveals it before the draw commits",
     "erase_user": "the erased player's own users row FOR UPDATE (the row is deleted)",
     "take_notifications": "the caller's own users row (FOR NO KEY UPDATE, as _lock_user, "
                           "without creating it), only when a notification is pending",

@@ -16,7 +16,7 @@ declare
   v_args   jsonb;
   v_user   stardust.users;
   v_banner stardust.banners;
-  v_result jsonb;
+  v_req    record;
   v_award  record;
   v_draw   record;
   v_seed   record;
@@ -35,11 +35,23 @@ begin
     v_user := stardust._lock_user(p_user_id);          -- checks the id, creates the player
   end if;
   if p_request_id is not null then
+    -- _idem_get, inlined (the hot path): the first call's record, if any, under the lock
+    if length(p_request_id) not between 1 and 100 then
+      raise exception 'Request id must be 1-100 characters' using errcode = 'SDARG',
+        hint = 'Pass the Discord interaction id.';
+    end if;
     v_args := jsonb_build_object('count', p_count, 'banner_id', p_banner_id);
-    v_result := stardust._idem_get(p_user_id, p_request_id, 'pull', v_args);
-    if v_result is not null then
+    select r.fn, r.args, r.result into v_req from stardust.requests r
+     where r.user_id = p_user_id and r.request_id = p_request_id;
+    if found then
+      if v_req.fn <> 'pull' or v_req.args <> v_args then
+        raise exception 'Request id % was already used for another action', p_request_id
+          using errcode = 'SDIDM',
+                detail = format('first: %s(%s); now: pull(%s)', v_req.fn, v_req.args, v_args),
+                hint = 'Use a new request id (the Discord interaction id) for a new action.';
+      end if;
       -- a retry of the same request: the first call's units, nothing charged again
-      return query select * from stardust._pull_units((v_result ->> 'pull_id')::bigint);
+      return query select * from stardust._pull_units((v_req.result ->> 'pull_id')::bigint);
       return;
     end if;
   end if;

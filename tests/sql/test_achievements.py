@@ -230,3 +230,38 @@ async def test_two_takers_at_once_get_each_notification_once(conn, connections):
                                  for c in (a, b)))
     ids = [r["id"] for rows in got for r in rows]
     assert len(ids) == n == len(set(ids))
+
+
+async def test_a_pull_measures_only_when_the_stored_next_threshold_is_reached(conn):
+    """users.ach_next keeps, per condition, the lowest threshold still locked, so a pull
+    usually measures nothing; a definition added or lowered later makes every player measure
+    again, so none is missed."""
+    await load_catalogue(conn, n_ssr=30, n_sr=30, n_r=30)
+    await conn.fetchrow("select * from stardust.get_user(1)")
+    await conn.fetchrow("select * from stardust.grant(1, 1000000)")
+    await conn.fetch("select * from stardust.pull(1, 10)")
+
+    async def stored():
+        return await conn.fetchval("select ach_next from stardust.users where user_id = 1")
+
+    nxt = json.loads(await stored())
+    assert nxt == json.loads(await conn.fetchval("select stardust._ach_next(1)"))
+    assert nxt["pulls_made"] == 100
+    # pulling below the next threshold unlocks nothing and leaves the stored value alone
+    await conn.fetch("select * from stardust.pull(1, 10)")
+    assert json.loads(await stored())["pulls_made"] == 100
+    # an achievement already earned by the player, defined now: the next pull unlocks it
+    await conn.execute("""insert into stardust.achievements (key, name, description, condition,
+                            threshold, reward) values ('pulls_5', 'Five Pulls', 'Pull 5 times.',
+                            'pulls_made', 5, '{"gems": 10}')""")
+    assert await stored() is None
+    await conn.fetch("select * from stardust.pull(1, 1)")
+    assert "pulls_5" in await unlocked(conn)
+    assert json.loads(await stored()) == json.loads(
+        await conn.fetchval("select stardust._ach_next(1)"))
+    # a threshold lowered below the player's progress: likewise
+    await conn.execute("update stardust.achievements set threshold = 20 where key = 'pulls_100'")
+    await conn.fetch("select * from stardust.pull(1, 1)")
+    assert "pulls_100" in await unlocked(conn)
+    await assert_rewards_paid_once(conn)
+    await assert_ledger_balanced(conn)

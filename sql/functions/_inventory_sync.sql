@@ -40,26 +40,25 @@ begin
      where u.user_id = d.user_id;
     v_team := array(select distinct o.user_id from old_units o where o.team_slot is not null);
   else
-    -- a rarity changed (catalogue) or a unit changed hands (SQL editor): move its count
-    if exists (select 1 from old_units o join new_units n on n.id = o.id
-                where n.char_rarity <> o.char_rarity or n.user_id <> o.user_id) then
-      update stardust.users u
-         set units_total = u.units_total + d.n, units_r = u.units_r + d.r,
-             units_sr = u.units_sr + d.sr, units_ssr = u.units_ssr + d.ssr
-        from (select x.user_id, sum(x.s)::integer as n,
-                     coalesce(sum(x.s) filter (where x.rarity = 'R'), 0)::integer as r,
-                     coalesce(sum(x.s) filter (where x.rarity = 'SR'), 0)::integer as sr,
-                     coalesce(sum(x.s) filter (where x.rarity = 'SSR'), 0)::integer as ssr
-                from (select o.user_id, o.char_rarity as rarity, -1 as s
-                        from old_units o join new_units n on n.id = o.id
-                       where n.char_rarity <> o.char_rarity or n.user_id <> o.user_id
-                      union all
-                      select n.user_id, n.char_rarity, 1
-                        from old_units o join new_units n on n.id = o.id
-                       where n.char_rarity <> o.char_rarity or n.user_id <> o.user_id) x
-               group by x.user_id) d
-       where u.user_id = d.user_id;
-    end if;
+    -- a rarity changed (catalogue) or a unit changed hands (SQL editor): move its count.
+    -- (No EXISTS probe first: under EXISTS the planner would join the two transition tables
+    -- by a nested loop, quadratic in the rows updated.)
+    update stardust.users u
+       set units_total = u.units_total + d.n, units_r = u.units_r + d.r,
+           units_sr = u.units_sr + d.sr, units_ssr = u.units_ssr + d.ssr
+      from (select x.user_id, sum(x.s)::integer as n,
+                   coalesce(sum(x.s) filter (where x.rarity = 'R'), 0)::integer as r,
+                   coalesce(sum(x.s) filter (where x.rarity = 'SR'), 0)::integer as sr,
+                   coalesce(sum(x.s) filter (where x.rarity = 'SSR'), 0)::integer as ssr
+              from (select o.user_id as ou, o.char_rarity as orar, n.user_id as nu,
+                           n.char_rarity as nrar
+                      from old_units o join new_units n on n.id = o.id
+                     where (n.char_rarity, n.user_id)
+                             is distinct from (o.char_rarity, o.user_id)) m
+             cross join lateral (values (m.ou, m.orar, -1), (m.nu, m.nrar, 1)) x(user_id, rarity, s)
+             group by x.user_id) d
+     where u.user_id = d.user_id
+       and (d.n, d.r, d.sr, d.ssr) <> (0, 0, 0, 0);
     v_team := array(select distinct x.user_id
                       from old_units o join new_units n on n.id = o.id
                      cross join lateral (values (o.user_id), (n.user_id)) x(user_id)
@@ -70,16 +69,16 @@ begin
   if cardinality(v_team) > 0 then
     -- a team member came, went or changed power: recount that team (at most 5 rows each)
     update stardust.users u
-       set team_power = t.p
-      from (select v.user_id,
-                   coalesce((select sum(stardust.unit_power(i.char_power, i.dupe_level,
-                                                            i.bond_level, u2.team_level))
-                               from stardust.inventory i
-                              where i.user_id = v.user_id and i.team_slot is not null), 0)::bigint
-                     as p
-              from unnest(v_team) v(user_id)
-              join stardust.users u2 on u2.user_id = v.user_id) t
-     where u.user_id = t.user_id and u.team_power is distinct from t.p;
+       set team_power = coalesce(t.p, 0)
+      from unnest(v_team) v(user_id)
+      left join (select i.user_id,
+                        sum(stardust.unit_power(i.char_power, i.dupe_level, i.bond_level,
+                                                u2.team_level))::bigint as p
+                   from stardust.inventory i
+                   join stardust.users u2 on u2.user_id = i.user_id
+                  where i.user_id = any(v_team) and i.team_slot is not null
+                  group by i.user_id) t on t.user_id = v.user_id
+     where u.user_id = v.user_id and u.team_power is distinct from coalesce(t.p, 0);
   end if;
   return null;
 end

@@ -18,6 +18,7 @@ drop index stardust.inventory_by_date;
 drop index stardust.inventory_by_power;
 drop index stardust.inventory_by_dupes;
 drop index stardust.inventory_by_name;
+drop index stardust.inventory_scrappable;
 alter table stardust.inventory
   drop column power_key,
   drop constraint inventory_char_rarity_check,

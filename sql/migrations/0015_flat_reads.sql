@@ -55,6 +55,9 @@ create index inventory_by_dupes on stardust.inventory
 create index inventory_by_name  on stardust.inventory
   (user_id, char_rarity, char_name, obtained_at desc, id desc);
 -- (user_id, anilist_id) stays unique; the by-date index leads with user_id too
+-- what mass_scrap may take: its cost follows the units it scraps, not the locked ones
+create index inventory_scrappable on stardust.inventory (user_id, char_rarity)
+  where not is_locked and team_slot is null and expedition_slot is null;
 
 update stardust.users u
    set units_total = coalesce(x.n, 0), units_r = coalesce(x.r, 0),

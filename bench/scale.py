@@ -288,10 +288,14 @@ def main() -> None:
     ap.add_argument("--units", help="comma-separated collection sizes")
     ap.add_argument("--players", help="comma-separated player-base sizes")
     ap.add_argument("--reps", type=int, default=15)
+    ap.add_argument("--team", type=int, default=TEAM,
+                    help=f"units per player of the player base (default {TEAM})")
     ap.add_argument("--explain", action="store_true", help="print plans at the largest size")
     ap.add_argument("--sql-dir", type=Path, help="another sql/ tree (e.g. an older commit's)")
     ap.add_argument("--url", help="an empty database to use instead of a throwaway cluster")
     args = ap.parse_args()
+    global TEAM
+    TEAM = args.team
     units = [10, 1000, 10_000] if args.quick else [10, 1000, 10_000, 50_000]
     players = [100, 10_000] if args.quick else [100, 10_000, 1_000_000]
     if args.units:

@@ -283,6 +283,7 @@ def run(url: str, units: list[int], players: list[int], reps: int, explain: bool
 
 
 def main() -> None:
+    global TEAM
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="10/1k/10k units, 100/10k players")
     ap.add_argument("--units", help="comma-separated collection sizes")
@@ -294,7 +295,6 @@ def main() -> None:
     ap.add_argument("--sql-dir", type=Path, help="another sql/ tree (e.g. an older commit's)")
     ap.add_argument("--url", help="an empty database to use instead of a throwaway cluster")
     args = ap.parse_args()
-    global TEAM
     TEAM = args.team
     units = [10, 1000, 10_000] if args.quick else [10, 1000, 10_000, 50_000]
     players = [100, 10_000] if args.quick else [100, 10_000, 1_000_000]

@@ -255,10 +255,14 @@ class Database:
 
     # -- collection -----------------------------------------------------------------------
     async def inventory(self, user_id: int, sort: str = "date", rarity: str | None = None,
-                        limit: int = 50, offset: int = 0) -> list[Record]:
+                        limit: int = 50, offset: int = 0, after: int | None = None,
+                        before: int | None = None) -> list[Record]:
+        """A page by offset, or by keyset: `after` / `before` an inventory id (the last /
+        first row shown), which costs the same however deep the page."""
         return await self._fetch(
             "select * from stardust.inventory(p_user_id => $1, p_sort => $2, p_rarity => $3,"
-            " p_limit => $4, p_offset => $5)", user_id, sort, rarity, limit, offset)
+            " p_limit => $4, p_offset => $5, p_after => $6, p_before => $7)",
+            user_id, sort, rarity, limit, offset, after, before)
 
     async def get_unit(self, user_id: int, inventory_id: int) -> Record:
         return await self._fetchrow(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from bot import render
+from bot import db, render
 from bot.handlers import (ERROR_COLOUR, INFO_COLOUR, OK_COLOUR, RARITY_COLOUR, Button, Choice,
                           Context, Reply, plural)
 
@@ -14,16 +14,34 @@ CONFIRM_TTL = 300            # seconds a mass-scrap preview stays valid
 
 # --- inventory -----------------------------------------------------------------------------
 def _inventory_buttons(user_id: int, page: int, pages: int, sort: str,
-                       rarity: str | None) -> list[Button]:
+                       rarity: str | None, first: int, last: int) -> list[Button]:
+    # keyset paging: the button carries the unit the next page starts after (a...) or the
+    # previous one ends before (b...), so a deep page is as cheap as the first and the
+    # buttons work after a restart (all the state is in the custom_id)
     r = rarity or "-"
-    return [Button(f"inv:{user_id}:{page - 1}:{sort}:{r}", "◀ Previous", disabled=page <= 1),
-            Button(f"inv:{user_id}:{page + 1}:{sort}:{r}", "Next ▶", disabled=page >= pages)]
+    return [Button(f"inv:{user_id}:{page - 1}:{sort}:{r}:b{first}", "◀ Previous",
+                   disabled=page <= 1),
+            Button(f"inv:{user_id}:{page + 1}:{sort}:{r}:a{last}", "Next ▶",
+                   disabled=page >= pages)]
 
 
 async def inventory(ctx: Context, rarity: str | None = None, sort: str = "date",
-                    page: int = 1) -> Reply:
+                    page: int = 1, cursor: str | None = None) -> Reply:
     page = max(1, page)
-    rows = await ctx.db.inventory(ctx.user_id, sort, rarity, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    rows = []
+    if cursor and page > 1:
+        try:
+            rows = await ctx.db.inventory(
+                ctx.user_id, sort, rarity, PAGE_SIZE,
+                after=int(cursor[1:]) if cursor[0] == "a" else None,
+                before=int(cursor[1:]) if cursor[0] == "b" else None)
+        except db.NotOwned:                    # that unit is gone: start again
+            rows = []
+        if not rows:
+            page = 1
+    if not rows:
+        rows = await ctx.db.inventory(ctx.user_id, sort, rarity, PAGE_SIZE,
+                                      (page - 1) * PAGE_SIZE)
     if not rows and page > 1:                  # the collection shrank: show the last page
         first = await ctx.db.inventory(ctx.user_id, sort, rarity, 1, 0)
         if first:
@@ -45,16 +63,19 @@ async def inventory(ctx: Context, rarity: str | None = None, sort: str = "date",
              for r in rows]
     return Reply(title=title, text="\n".join(lines), image=image, image_name="collection.png",
                  footer=f"page {page}/{pages} · {total} units · sorted by {sort}",
-                 buttons=_inventory_buttons(ctx.user_id, page, pages, sort, rarity))
+                 buttons=_inventory_buttons(ctx.user_id, page, pages, sort, rarity,
+                                            rows[0]["inventory_id"], rows[-1]["inventory_id"]))
 
 
 async def inventory_page(ctx: Context, custom_id: str) -> Reply:
     """A page button: only its owner may turn the pages of their collection."""
-    _, owner, page, sort, rarity = custom_id.split(":")
+    # inv:owner:page:sort:rarity[:a<id>|:b<id>] (buttons from before keyset paging: offset)
+    _, owner, page, sort, rarity, *cursor = custom_id.split(":")
     if int(owner) != ctx.user_id:
         return Reply(text="These buttons belong to someone else's `/inventory`.",
                      ephemeral=True, colour=ERROR_COLOUR)
-    return await inventory(ctx, None if rarity == "-" else rarity, sort, int(page))
+    return await inventory(ctx, None if rarity == "-" else rarity, sort, int(page),
+                           cursor[0] if cursor else None)
 
 
 # --- single units --------------------------------------------------------------------------

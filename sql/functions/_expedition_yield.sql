@@ -16,6 +16,8 @@ as $$
 -- min(25, 20 + (P - 60,000)/4,000); gems per hour = that x 1,000 / 24, x (1 + Hardworker
 -- per deployed unit + Master of Coin per owned unit + The Long Road x min(hours, 24)/24 once
 -- if a deployed unit has it: it does not stack), accruing for at most expedition_max_hours. 1 team XP per minute.
+-- The Master of Coin share (per owned unit) is the one fixed when the expedition started
+-- (expeditions.owned_bonus), so this reads the deployed units only, never the collection.
 declare
   v_max numeric := (stardust._setting('expedition_max_hours'))::numeric;
   v_pd  numeric;
@@ -34,24 +36,26 @@ begin
   o_hours := least(v_max, greatest(0, extract(epoch from p_to - p_from) / 3600));
   -- each unit's share per skill; a skill that stacks adds its shares, one that does not
   -- (skills.stacks = false, e.g. The Long Road) counts once, at its largest share
+  -- deployed units' skills (at most 5 units) plus the owned-unit share fixed at start
   select 1 + coalesce(sum(x.share), 0)
+         + coalesce((select e.owned_bonus from stardust.expeditions e
+                      where e.user_id = p_user_id),
+                    stardust._expedition_owned_bonus(p_user_id))
     into o_mult
     from (select case when bool_and(s.stacks) then sum(y.share) else max(y.share) end as share
             from (select s.name,
                          case s.params ->> 'per'
-                           when 'deployed' then case when i.expedition_slot is not null
-                                                     then (s.params ->> 'pct')::numeric end
-                           when 'owned' then (s.params ->> 'pct')::numeric
-                           when 'hours' then case when i.expedition_slot is not null
-                             then (s.params ->> 'pct')::numeric
+                           when 'deployed' then (s.params ->> 'pct')::numeric
+                           when 'hours' then (s.params ->> 'pct')::numeric
                                   * least(o_hours, (s.params ->> 'hours')::numeric)
-                                  / (s.params ->> 'hours')::numeric end
+                                  / (s.params ->> 'hours')::numeric
                          end as share
                     from stardust.inventory i
                     join stardust.characters c on c.anilist_id = i.anilist_id
                     cross join lateral unnest(c.ability_tags) t(name)
                     join stardust.skills s on s.name = t.name and s.kind = 'expedition_yield'
-                   where i.user_id = p_user_id) y
+                   where i.user_id = p_user_id and i.expedition_slot is not null
+                     and s.params ->> 'per' <> 'owned') y
             join stardust.skills s on s.name = y.name
            group by s.name) x;
   o_gems := floor(o_per_hour * o_hours * o_mult);

@@ -10,15 +10,16 @@ as $$
            coalesce(max(x.ssr_pulled), 0) as ssr_pulled,
            coalesce(max(x.bounties_cleared), 0) as bounties_cleared,
            coalesce(max(x.ur_cleared), 0) as ur_cleared,
-           coalesce(max(x.checkin_streak), 0) as checkin_streak
+           coalesce(max(x.checkin_streak), 0) as checkin_streak,
+           coalesce(max(x.team_power), 0) as team_power,
+           coalesce(max(x.units_total), 0) as collection
       from stardust.users x where x.user_id = p_user_id
   ), v as (
     select jsonb_build_object(
              'pulls_made', u.pulls_made, 'ssr_pulled', u.ssr_pulled,
              'bounties_cleared', u.bounties_cleared, 'ur_cleared', u.ur_cleared,
-             'checkin_streak', u.checkin_streak, 'team_power', stardust.team_power(p_user_id),
-             'collection', (select count(*) from stardust.inventory i
-                             where i.user_id = p_user_id)) as val
+             'checkin_streak', u.checkin_streak, 'team_power', u.team_power,
+             'collection', u.collection) as val
       from u
   )
   select a.key, a.name, a.description, a.condition, a.threshold,

@@ -48,7 +48,8 @@ begin
     update stardust.inventory i set expedition_slot = s.ord
       from unnest(v_ids) with ordinality s(id, ord)
      where i.id = s.id;
-    insert into stardust.expeditions (user_id) values (p_user_id);
+    insert into stardust.expeditions (user_id, owned_bonus)
+    values (p_user_id, stardust._expedition_owned_bonus(p_user_id));
   end if;
   if v_result is null or jsonb_typeof(v_result) <> 'array' then
     -- a new expedition (or a record from before results were stored, '{}': show the

@@ -4,6 +4,9 @@ returns table (rank bigint, user_id bigint, value bigint)
 language plpgsql stable security definer
 set search_path = pg_catalog, pg_temp
 as $$
+-- Reads users.team_power / users.units_total (kept exact by triggers) down an index: the
+-- first p_limit rows, whatever the number of players. Ranks within the top rows are exact
+-- (a rank depends only on the rows above it).
 begin
   if p_limit is null or p_limit not between 1 and 100 then
     raise exception 'Show 1 to 100 rows, got %', coalesce(p_limit::text, 'NULL')
@@ -11,23 +14,20 @@ begin
   end if;
   if p_kind = 'team_power' then
     return query
-    select rank() over (order by t.power desc), t.user_id, t.power
-      from (select i.user_id,
-                   sum(stardust.unit_power(c.true_power, i.dupe_level, i.bond_level,
-                                           u.team_level))::bigint as power
-              from stardust.inventory i
-              join stardust.characters c on c.anilist_id = i.anilist_id
-              join stardust.users u on u.user_id = i.user_id
-             where i.team_slot is not null
-             group by i.user_id) t
-     order by t.power desc, t.user_id
-     limit p_limit;
+    select rank() over (order by t.team_power desc), t.user_id, t.team_power
+      from (select u.user_id, u.team_power from stardust.users u
+             where u.team_power > 0                    -- a team (every unit has power)
+             order by u.team_power desc, u.user_id
+             limit p_limit) t
+     order by t.team_power desc, t.user_id;
   elsif p_kind = 'collection' then
     return query
-    select rank() over (order by t.n desc), t.user_id, t.n
-      from (select i.user_id, count(*) as n from stardust.inventory i group by i.user_id) t
-     order by t.n desc, t.user_id
-     limit p_limit;
+    select rank() over (order by t.units_total desc), t.user_id, t.units_total::bigint
+      from (select u.user_id, u.units_total from stardust.users u
+             where u.units_total > 0
+             order by u.units_total desc, u.user_id
+             limit p_limit) t
+     order by t.units_total desc, t.user_id;
   else
     raise exception 'Unknown leaderboard %', coalesce(p_kind, 'NULL') using errcode = 'SDARG',
       hint = 'team_power or collection.';

@@ -25,11 +25,11 @@ begin
   if v_result is null then
     -- one set-based delete: never locked units, team or expedition members
     with del as (
+      -- char_rarity is on the unit: an index range over this player's units of that rarity,
+      -- never a join with the catalogue
       delete from stardust.inventory i
-       using stardust.characters c
        where i.user_id = p_user_id
-         and c.anilist_id = i.anilist_id
-         and c.rarity = p_rarity
+         and i.char_rarity = p_rarity
          and not i.is_locked
          and i.team_slot is null
          and i.expedition_slot is null

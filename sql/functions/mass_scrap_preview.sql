@@ -15,10 +15,9 @@ begin
   select count(*)::integer,
          coalesce(sum(1 + i.dupe_level), 0)::bigint * (v_cfg -> 'scrap_gems' ->> p_rarity)::bigint,
          coalesce(sum(1 + i.dupe_level), 0)::bigint * (v_cfg -> 'scrap_coins' ->> p_rarity)::bigint
-    from stardust.inventory i
-    join stardust.characters c on c.anilist_id = i.anilist_id
+    from stardust.inventory i                  -- an index range, no catalogue join
    where i.user_id = p_user_id
-     and c.rarity = p_rarity
+     and i.char_rarity = p_rarity
      and not i.is_locked
      and i.team_slot is null
      and i.expedition_slot is null;

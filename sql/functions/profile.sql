@@ -18,13 +18,9 @@ begin
          (stardust._keys_now(v_user.bounty_keys, v_user.keys_regen_at, now(),
                              (stardust._setting('bounty_keys_max'))::integer,
                              (stardust._setting('bounty_key_minutes'))::integer)).o_keys,
-         stardust.team_power(p_user_id),
-         (select count(*) from stardust.inventory i where i.user_id = p_user_id),
-         (select jsonb_build_object('SSR', count(*) filter (where c.rarity = 'SSR'),
-                                    'SR', count(*) filter (where c.rarity = 'SR'),
-                                    'R', count(*) filter (where c.rarity = 'R'))
-            from stardust.inventory i join stardust.characters c using (anilist_id)
-           where i.user_id = p_user_id),
+         -- the counters kept on users (stardust._inventory_sync), never a count of the units
+         v_user.team_power, v_user.units_total::bigint,
+         jsonb_build_object('SSR', v_user.units_ssr, 'SR', v_user.units_sr, 'R', v_user.units_r),
          v_user.starter_claimed_at is not null, v_user.created_at,
          -- team level L is reached at 100 (L - 1) L (2L - 1) / 6 XP in all
          100 * (v_user.team_level - 1)::bigint * v_user.team_level * (2 * v_user.team_level - 1) / 6,

@@ -4,12 +4,9 @@ language sql stable security definer
 set search_path = pg_catalog, pg_temp
 as $$
   select stardust._valid_id(p_user_id);          -- SDARG: no user has this id
-  select coalesce(sum(stardust.unit_power(c.true_power, i.dupe_level, i.bond_level,
-                                          u.team_level)), 0)::bigint
-    from stardust.inventory i
-    join stardust.characters c on c.anilist_id = i.anilist_id
-    join stardust.users u on u.user_id = i.user_id
-   where i.user_id = p_user_id and i.team_slot is not null
+  -- kept exact on users by triggers (stardust._inventory_sync, _users_team_level,
+  -- _characters_sync); 0 for a player who does not exist
+  select coalesce((select u.team_power from stardust.users u where u.user_id = p_user_id), 0)
 $$;
 revoke all on function stardust.team_power(bigint) from public;
 grant execute on function stardust.team_power(bigint) to stardust_bot;

@@ -189,6 +189,8 @@ LOCKS = {
     "erase_user": "the erased player's own users row FOR UPDATE (the row is deleted)",
     "take_notifications": "the caller's own users row (FOR NO KEY UPDATE, as _lock_user, "
                           "without creating it), only when a notification is pending",
+    "_characters_sync": "CROSS-PLAYER, admin only (catalogue change): the holders' users rows "
+                        "ascending, then their units, to copy a changed rarity/power/name",
 }
 _LOCK_RE = re.compile(r"\bfor\s+(no\s+key\s+update|key\s+share|update|share)\b", re.I)
 

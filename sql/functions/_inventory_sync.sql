@@ -1,0 +1,102 @@
+create or replace function stardust._inventory_sync()
+returns trigger
+language plpgsql volatile
+set search_path = pg_catalog, pg_temp
+as $$
+-- @plpgsql_check_options: oldtable = old_units, newtable = new_units
+-- Keeps users.units_total / units_r / units_sr / units_ssr and users.team_power exact in the
+-- same transaction as every change to stardust.inventory, whoever makes it (pull's upsert,
+-- scrap, mass_scrap, erase_user, an admin in the SQL editor). Statement-level, reading the
+-- transition tables: one users update per statement, none when nothing counted changed.
+-- (An INSERT ... ON CONFLICT DO UPDATE lists only the rows it truly inserted in new_units of
+-- the insert trigger; its updated rows go to the update trigger's tables.)
+-- Game functions lock the user first, so the users update here waits for nothing. An admin
+-- statement in the SQL editor touching several players' units holds their inventory rows
+-- before this runs: run such statements when the game is quiet (a deadlock with a player's
+-- command is detected and one of the two fails, changing nothing).
+declare
+  v_team bigint[];
+begin
+  if tg_op = 'INSERT' then
+    update stardust.users u
+       set units_total = u.units_total + d.n, units_r = u.units_r + d.r,
+           units_sr = u.units_sr + d.sr, units_ssr = u.units_ssr + d.ssr
+      from (select n.user_id, count(*)::integer as n,
+                   count(*) filter (where n.char_rarity = 'R')::integer as r,
+                   count(*) filter (where n.char_rarity = 'SR')::integer as sr,
+                   count(*) filter (where n.char_rarity = 'SSR')::integer as ssr
+              from new_units n group by n.user_id) d
+     where u.user_id = d.user_id;
+    v_team := array(select distinct n.user_id from new_units n where n.team_slot is not null);
+  elsif tg_op = 'DELETE' then
+    update stardust.users u
+       set units_total = u.units_total - d.n, units_r = u.units_r - d.r,
+           units_sr = u.units_sr - d.sr, units_ssr = u.units_ssr - d.ssr
+      from (select o.user_id, count(*)::integer as n,
+                   count(*) filter (where o.char_rarity = 'R')::integer as r,
+                   count(*) filter (where o.char_rarity = 'SR')::integer as sr,
+                   count(*) filter (where o.char_rarity = 'SSR')::integer as ssr
+              from old_units o group by o.user_id) d
+     where u.user_id = d.user_id;
+    v_team := array(select distinct o.user_id from old_units o where o.team_slot is not null);
+  else
+    -- a rarity changed (catalogue) or a unit changed hands (SQL editor): move its count.
+    -- (No EXISTS probe first: under EXISTS the planner would join the two transition tables
+    -- by a nested loop, quadratic in the rows updated.)
+    update stardust.users u
+       set units_total = u.units_total + d.n, units_r = u.units_r + d.r,
+           units_sr = u.units_sr + d.sr, units_ssr = u.units_ssr + d.ssr
+      from (select x.user_id, sum(x.s)::integer as n,
+                   coalesce(sum(x.s) filter (where x.rarity = 'R'), 0)::integer as r,
+                   coalesce(sum(x.s) filter (where x.rarity = 'SR'), 0)::integer as sr,
+                   coalesce(sum(x.s) filter (where x.rarity = 'SSR'), 0)::integer as ssr
+              from (select o.user_id as ou, o.char_rarity as orar, n.user_id as nu,
+                           n.char_rarity as nrar
+                      from old_units o join new_units n on n.id = o.id
+                     where (n.char_rarity, n.user_id)
+                             is distinct from (o.char_rarity, o.user_id)) m
+             cross join lateral (values (m.ou, m.orar, -1), (m.nu, m.nrar, 1)) x(user_id, rarity, s)
+             group by x.user_id) d
+     where u.user_id = d.user_id
+       and (d.n, d.r, d.sr, d.ssr) <> (0, 0, 0, 0);
+    v_team := array(select distinct x.user_id
+                      from old_units o join new_units n on n.id = o.id
+                     cross join lateral (values (o.user_id), (n.user_id)) x(user_id)
+                     where (o.team_slot is not null or n.team_slot is not null)
+                       and (o.team_slot, o.power_key, o.user_id)
+                             is distinct from (n.team_slot, n.power_key, n.user_id));
+  end if;
+  if cardinality(v_team) > 0 then
+    -- a team member came, went or changed power: recount that team (at most 5 rows each)
+    update stardust.users u
+       set team_power = coalesce(t.p, 0)
+      from unnest(v_team) v(user_id)
+      left join (select i.user_id,
+                        sum(stardust.unit_power(i.char_power, i.dupe_level, i.bond_level,
+                                                u2.team_level))::bigint as p
+                   from stardust.inventory i
+                   join stardust.users u2 on u2.user_id = i.user_id
+                  where i.user_id = any(v_team) and i.team_slot is not null
+                  group by i.user_id) t on t.user_id = v.user_id
+     where u.user_id = v.user_id and u.team_power is distinct from coalesce(t.p, 0);
+  end if;
+  return null;
+end
+$$;
+revoke all on function stardust._inventory_sync() from public;
+comment on function stardust._inventory_sync() is
+  'Trigger (statement, transition tables): keeps users'' unit counters and team_power '
+  'exact after any insert, delete or update of stardust.inventory.';
+
+create or replace trigger inventory_sync_insert
+  after insert on stardust.inventory
+  referencing new table as new_units
+  for each statement execute function stardust._inventory_sync();
+create or replace trigger inventory_sync_delete
+  after delete on stardust.inventory
+  referencing old table as old_units
+  for each statement execute function stardust._inventory_sync();
+create or replace trigger inventory_sync_update
+  after update on stardust.inventory
+  referencing old table as old_units new table as new_units
+  for each statement execute function stardust._inventory_sync();

@@ -1,8 +1,9 @@
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
+from bot import clock
 from tests.helpers import load_catalogue, sqlstate, unchanged
 
 CREATE = ("select * from stardust.create_banner(p_name => $1, p_rate_up_ids => $2::int[],"
@@ -11,7 +12,7 @@ CREATE = ("select * from stardust.create_banner(p_name => $1, p_rate_up_ids => $
 
 
 def later(days=7):
-    return datetime.now(timezone.utc) + timedelta(days=days)
+    return clock.now() + timedelta(days=days)
 
 
 @pytest.fixture

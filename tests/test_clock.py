@@ -175,10 +175,16 @@ WALL_CLOCK_PY = re.compile(
     r"|\b(?:dt|_dt|datetime)\.datetime\.(?:now|utcnow|today)\(|\b(?:dt|_dt|datetime)\.date\.today\("
     r"|\btime\.(?:gmtime|localtime|ctime|strftime)\((?!\s*\w)|\btime\.(?:gmtime|localtime|ctime)\(\)"
     r"|\bfrom time import (?:[\w, ]*\b)?time\b")
+# PostgreSQL's wall clock, in the SQL a test sends (stardust._now() is the seam)
+WALL_CLOCK_IN_TEST_SQL = re.compile(
+    r"(?<![\w.$])now\s*\(\)|\bpg_catalog\.now\s*\(|\b(?:current_date|current_timestamp"
+    r"|localtimestamp|clock_timestamp|statement_timestamp|transaction_timestamp)\b", re.I)
 # the seam itself, and process plumbing that is not a game rule (ids, demo users, AniList's
 # rate-limit reset header, a fake Discord's snowflakes): these may read the wall clock
 ALLOWED = {"bot/clock.py", "bot/console.py", "bot/demo.py", "bot/anilist.py",
            "tests/fake_anilist.py", "tests/discord/fake_discord.py", "tests/test_clock.py"}
+# a hostile function an attacker plants (its now() is the attacker's, not the game's)
+SQL_ALLOWED = {"tests/test_pg_temp_attack.py", "tests/test_clock.py"}
 
 
 def test_python_reads_the_wall_clock_only_through_the_seam():
@@ -189,7 +195,9 @@ def test_python_reads_the_wall_clock_only_through_the_seam():
             if rel in ALLOWED:
                 continue
             for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                if WALL_CLOCK_PY.search(line.split("#")[0]):
+                if WALL_CLOCK_PY.search(line.split("#")[0]) or (
+                        root == "tests" and rel not in SQL_ALLOWED
+                        and WALL_CLOCK_IN_TEST_SQL.search(line)):
                     bad.append(f"{rel}:{no}: {line.strip()}")
     assert not bad, "read the wall clock outside bot.clock:\n" + "\n".join(bad)
 
@@ -198,6 +206,10 @@ def test_the_python_scanner_finds_wall_clock_reads():
     for line in ("x = time.time()", "datetime.now(timezone.utc)", "dt.datetime.now(UTC)",
                  "date.today()", "from time import time", "datetime.utcnow()"):
         assert WALL_CLOCK_PY.search(line), line
+    for line in ("select now() + interval '1 day'", "where d = current_date"):
+        assert WALL_CLOCK_IN_TEST_SQL.search(line), line
+    for line in ("select stardust._now()", "clock.now()", "x.now()"):
+        assert not WALL_CLOCK_IN_TEST_SQL.search(line), line
     for line in ("time.monotonic()", "clock.now()", "clock.time()", "time.sleep(1)",
                  "dt.datetime(2025, 1, 1)"):
         assert not WALL_CLOCK_PY.search(line), line

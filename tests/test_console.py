@@ -151,7 +151,7 @@ async def test_console_raids_expeditions_and_shop_in_process(db_url, conn, tmp_p
         " 10 from stardust.characters order by rank limit 7 returning id")]
     await conn.execute("select stardust.set_team(56, $1::bigint[])", ids[:5])
     await conn.execute("select stardust.start_raid($1, 'Console Boss', 1000000,"
-                       " now() + interval '1 day')", CONSOLE_GUILD)
+                       " stardust._now() + interval '1 day')", CONSOLE_GUILD)
     db = await Database.connect(db_url, max_size=2)
     out = io.StringIO()
     console = Console(db=db, user_id=56, out_dir=tmp_path, art=ArtSource(), stream=out,
@@ -261,10 +261,10 @@ async def test_console_announces_achievements_and_pulls_on_the_running_banner(db
         assert reply.footer.startswith("No limited banner is running")
         assert await pulled_on() is None
         old = await conn.fetchval("select id from stardust.create_banner('Festival',"
-                                  " array[1000], now() + interval '7 days',"
-                                  " now() - interval '1 hour')")
+                                  " array[1000], stardust._now() + interval '7 days',"
+                                  " stardust._now() - interval '1 hour')")
         new = await conn.fetchval("select id from stardust.create_banner('Gala', array[1001],"
-                                  " now() + interval '3 days')")
+                                  " stardust._now() + interval '3 days')")
         reply = await console.run("/pull")
         assert reply.title == f"Ada pulled 1× on #{new} Gala"
         assert "running banner" in reply.footer and await pulled_on() == new

@@ -108,7 +108,7 @@ async def test_board_has_three_slots_in_range_and_is_reused(conn, world):
     assert await conn.fetchval("select count(*) from stardust.bounty_boards") == 1
     # expiry: the next read makes a new board
     await conn.execute("update stardust.bounty_boards set starts_at = starts_at - interval"
-                       " '2 hours', expires_at = now() - interval '1 second'")
+                       " '2 hours', expires_at = stardust._now() - interval '1 second'")
     new = await board(conn)
     assert new[0]["board_id"] != rows[0]["board_id"]
     assert await conn.fetchval("select count(*) from stardust.bounty_boards") == 2

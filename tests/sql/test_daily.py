@@ -7,7 +7,7 @@ import asyncpg
 from tests.helpers import (assert_ledger_balanced, load_catalogue, player_with_team, sqlstate,
                            unchanged)
 
-TODAY = "(now() at time zone 'UTC')::date"
+TODAY = "(stardust._now() at time zone 'UTC')::date"
 
 
 async def gems(conn, uid=1):

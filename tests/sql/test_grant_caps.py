@@ -32,7 +32,7 @@ async def set_caps(conn, gems=None, coins=None):
 
 async def used_today(conn):
     row = await conn.fetchrow("select gems, coins from stardust.bot_grant_days"
-                              " where day = (now() at time zone 'UTC')::date")
+                              " where day = (stardust._now() at time zone 'UTC')::date")
     return tuple(row) if row else (0, 0)
 
 

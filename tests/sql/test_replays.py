@@ -88,7 +88,7 @@ async def banner(conn: Conn) -> Ctx:
     ctx = await rich(conn)
     ctx["banner"] = await conn.fetchval(
         "select id from stardust.create_banner('Replay', array[1000, 1001],"
-        " now() + interval '1 day')")
+        " stardust._now() + interval '1 day')")
     await conn.execute("update stardust.users set banner_points = 1000, points_banner_id = $2"
                        " where user_id = $1", ME, ctx["banner"])
     return ctx
@@ -126,7 +126,7 @@ async def gift_codes(conn: Conn) -> Ctx:
 async def weak_raid(conn: Conn) -> Ctx:
     ctx = await team(conn)
     ctx["raid"] = await conn.fetchval("select id from stardust.start_raid($1, 'Boss', 10,"
-                                      " now() + interval '1 day')", GUILD)
+                                      " stardust._now() + interval '1 day')", GUILD)
     return ctx
 
 

@@ -192,8 +192,8 @@ async def test_bounty_boards_turn_over_at_the_top_of_the_hour(conn, clock):
     assert {(r["expires_at"]) for r in second} == {at(0, 15)}
     assert await conn.fetchval("select array_agg(starts_at order by id)"
                                " from stardust.bounty_boards") == [at(0, 13), at(0, 14)]
-    # across midnight UTC, whatever the session's time zone
-    await conn.execute("set timezone = 'America/Los_Angeles'")
+    # aligned to midnight UTC, whatever the session's time zone (+05:30 here)
+    await conn.execute("set timezone = 'Asia/Kolkata'")
     await clock(at(0, 23, 59, 59))
     assert {(r["expires_at"]) for r in await board(conn)} == {at(1)}
     await clock(at(1))

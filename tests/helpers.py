@@ -146,3 +146,26 @@ async def pinned_clock(conn: asyncpg.Connection, when):
 async def db_now(conn: asyncpg.Connection):
     """The game's clock, as the database reads it (the seam, never the test's wall clock)."""
     return await conn.fetchval("select stardust._now()")
+
+
+def away_from_boundaries(when):
+    """`when`, or the nearest later hh:05:00 when `when` is within five minutes of the top of
+    an hour (UTC midnight included): a clock standing there is minutes from any boundary."""
+    import datetime as _dt
+    if 5 <= when.minute < 55:
+        return when
+    hour = when.replace(minute=5, second=0, microsecond=0)
+    return hour + _dt.timedelta(hours=1) if when.minute >= 55 else hour
+
+
+@contextlib.asynccontextmanager
+async def steady_clock(conn: asyncpg.Connection):
+    """Both clocks (stardust._now() of the database of `conn`, and bot.clock for a bot
+    running in this process) stand still minutes from any UTC midnight or top of the hour,
+    within minutes of the real time (stored timestamps stay consistent): a test that is not
+    about a boundary cannot fail because of when it runs."""
+    from bot import clock
+    when = away_from_boundaries(await db_now(conn))
+    async with pinned_clock(conn, when):
+        with clock.pinned(when):
+            yield when

@@ -11,7 +11,8 @@ import asyncpg
 import pytest
 
 from bot import clock
-from tests.helpers import db_now, load_catalogue, pinned_clock, set_clock, sqlstate
+from tests.helpers import (away_from_boundaries, db_now, load_catalogue, pinned_clock, set_clock,
+                           sqlstate)
 
 REPO = Path(__file__).resolve().parent.parent
 UTC = dt.timezone.utc
@@ -233,3 +234,13 @@ async def test_set_clock_takes_only_a_timestamp(tx, when):
     else:
         with pytest.raises(asyncpg.PostgresError):
             await set_clock(tx, when)
+
+
+def test_a_steady_clock_stands_minutes_from_any_boundary():
+    d = dt.datetime(2031, 5, 6, tzinfo=UTC)
+    for h, m, s, want in ((12, 30, 0, (12, 30)), (12, 5, 0, (12, 5)), (12, 54, 59, (12, 54)),
+                          (12, 55, 0, (13, 5)), (12, 4, 59, (12, 5)), (23, 59, 59, (24, 5)),
+                          (0, 0, 0, (0, 5))):
+        got = away_from_boundaries(d.replace(hour=h, minute=m, second=s))
+        assert got == d + dt.timedelta(hours=want[0], minutes=want[1]) + (
+            dt.timedelta(seconds=s) if (h, m) == want else dt.timedelta())

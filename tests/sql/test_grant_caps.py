@@ -12,6 +12,16 @@ import asyncpg
 import pytest
 
 from tests.helpers import assert_ledger_balanced, sqlstate, unchanged
+from tests.helpers import steady_clock
+
+
+@pytest.fixture(autouse=True)
+async def _steady_clock(conn):
+    """Day and hour rules below: the game's clock stands still, minutes from midnight UTC and
+    from the top of the hour, so no test here depends on when it runs."""
+    async with steady_clock(conn):
+        yield
+
 
 ADMIN = 4242
 GRANT = ("select * from stardust.grant(p_user_id => $1, p_gems => $2, p_coins => $3,"

@@ -18,7 +18,7 @@ from bot.console import (BUTTONS, COMMANDS, CONSOLE_GUILD, DISCORD_STRING_MAX, C
                          UsageError, definitions, options_of, parse, summaries)
 from bot.db import Database
 from bot.handlers import ArtSource
-from tests.helpers import load_catalogue
+from tests.helpers import load_catalogue, steady_clock
 
 BIN = Path(sys.executable).parent
 
@@ -86,6 +86,11 @@ def test_completions():
 
 
 async def test_scripted_session_through_the_cli(db_url, conn, tmp_path):
+    async with steady_clock(conn):                      # two /checkin on the same UTC day
+        await scripted_session(db_url, conn, tmp_path)
+
+
+async def scripted_session(db_url, conn, tmp_path):
     await load_catalogue(conn, n_ssr=3, n_sr=6, n_r=12)
     script = "\n".join([
         "/help",

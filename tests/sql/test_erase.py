@@ -8,9 +8,20 @@ import hashlib
 import json
 
 import asyncpg
+import pytest
 
 from tests.helpers import (assert_ledger_balanced, load_catalogue, player_with_team, sqlstate,
                            unchanged)
+from tests.helpers import steady_clock
+
+
+@pytest.fixture(autouse=True)
+async def _steady_clock(conn):
+    """Check-ins, daily tasks and shops, hourly bounty boards below: the game's clock stands
+    still, minutes from midnight UTC and the top of the hour (no test depends on when it runs)."""
+    async with steady_clock(conn):
+        yield
+
 
 # snowflake-sized ids: no count, power, seed or other id in the database can spell them
 X = 880_000_000_000_000_001          # the player who asks to be forgotten

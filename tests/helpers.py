@@ -99,3 +99,73 @@ async def player_with_team(conn: asyncpg.Connection, uid: int, n_team: int = 5,
     if n_team:
         await conn.execute("select stardust.set_team($1, $2::bigint[])", uid, ids[:n_team])
     return {"team": ids[:n_team], "bench": ids[n_team:]}
+
+
+# --- the clock seam ----------------------------------------------------------------------
+# Every time rule reads stardust._now() (sql/functions/_now.sql). A test pins it by replacing
+# that function, as the owner, in its own database (`conn`, `db_url`) or inside its rolled-back
+# transaction (`tx`): the same signature, language, volatility, search_path, ACL and comment
+# (CREATE OR REPLACE keeps the grants and the comment), only the body is a constant.
+
+def _ts_literal(when) -> str:
+    text = when.isoformat() if hasattr(when, "isoformat") else str(when)
+    if "'" in text:
+        raise ValueError(f"not a timestamp: {text!r}")
+    return text
+
+
+async def set_clock(conn: asyncpg.Connection, when) -> None:
+    """Pin stardust._now() to `when` (an aware datetime or an ISO string with a zone) in the
+    database of `conn`, for every connection to it; `when=None` restores the real clock."""
+    if when is None:
+        from bot import migrate
+        await conn.execute((migrate.sql_dir() / "functions" / "_now.sql").read_text())
+        return
+    await conn.execute(
+        "create or replace function stardust._now() returns timestamptz language sql stable"
+        " set search_path = pg_catalog, pg_temp"
+        f" as $clock$ select '{_ts_literal(when)}'::timestamptz $clock$")
+
+
+@contextlib.asynccontextmanager
+async def pinned_clock(conn: asyncpg.Connection, when):
+    """`async with pinned_clock(conn, "2026-03-01 23:59:59+00"):` the game's clock stands
+    at `when` (move it with set_clock inside); the real clock is restored afterwards, even
+    when the block fails."""
+    await set_clock(conn, when)
+    try:
+        yield
+    finally:
+        if not conn.is_closed():
+            try:
+                await set_clock(conn, None)
+            except asyncpg.InFailedSQLTransactionError:
+                pass                      # a failed `tx` block: its rollback restores it
+
+
+async def db_now(conn: asyncpg.Connection):
+    """The game's clock, as the database reads it (the seam, never the test's wall clock)."""
+    return await conn.fetchval("select stardust._now()")
+
+
+def away_from_boundaries(when):
+    """`when`, or the nearest later hh:05:00 when `when` is within five minutes of the top of
+    an hour (UTC midnight included): a clock standing there is minutes from any boundary."""
+    import datetime as _dt
+    if 5 <= when.minute < 55:
+        return when
+    hour = when.replace(minute=5, second=0, microsecond=0)
+    return hour + _dt.timedelta(hours=1) if when.minute >= 55 else hour
+
+
+@contextlib.asynccontextmanager
+async def steady_clock(conn: asyncpg.Connection):
+    """Both clocks (stardust._now() of the database of `conn`, and bot.clock for a bot
+    running in this process) stand still minutes from any UTC midnight or top of the hour,
+    within minutes of the real time (stored timestamps stay consistent): a test that is not
+    about a boundary cannot fail because of when it runs."""
+    from bot import clock
+    when = away_from_boundaries(await db_now(conn))
+    async with pinned_clock(conn, when):
+        with clock.pinned(when):
+            yield when

@@ -64,7 +64,7 @@ async def seed(conn) -> None:
         "insert into stardust.inventory (user_id, anilist_id)"
         " select $1, anilist_id from stardust.characters where rarity = 'R' limit 3", P3)
     await conn.execute(
-        "select stardust.create_banner('Fuzz banner', array[1000, 1006], now() + interval '7 days')")
+        "select stardust.create_banner('Fuzz banner', array[1000, 1006], stardust._now() + interval '7 days')")
     await conn.execute("select stardust.save_preset($1, 'main')", P1)
     await conn.execute(
         "select stardust.grant_item($1, i.item, 3) from stardust.items i", P1)
@@ -72,22 +72,22 @@ async def seed(conn) -> None:
     await conn.execute("select stardust.battle_pvp($1, $2)", P1, P2)
     await conn.execute("select stardust.bounty_board($1, $2)", GUILD, P1)
     await conn.execute("select stardust.start_raid($1, 'Fuzz boss', 1000000,"
-                       " now() + interval '1 day')", GUILD)
+                       " stardust._now() + interval '1 day')", GUILD)
     await conn.execute("select stardust.raid_attack($1, $2)", P2, GUILD)
     # a raid in another server whose time is up: the bot may end it (not force a running one)
     await conn.execute("select stardust.start_raid($1, 'Fuzz boss', 1000000,"
-                       " now() + interval '1 day')", GUILD + 1)
+                       " stardust._now() + interval '1 day')", GUILD + 1)
     await conn.execute("select stardust.raid_attack($1, $2)", P2, GUILD + 1)
-    await conn.execute("update stardust.raids set starts_at = now() - interval '2 days',"
-                       " ends_at = now() - interval '1 minute' where guild_id = $1", GUILD + 1)
+    await conn.execute("update stardust.raids set starts_at = stardust._now() - interval '2 days',"
+                       " ends_at = stardust._now() - interval '1 minute' where guild_id = $1", GUILD + 1)
     await conn.execute("""select stardust.create_gift_code('FUZZ-1', '{"gems": 100}', 10)""")
     await conn.execute("select stardust.pull($1, 10)", P2)
     bench = await conn.fetchval(
         "select array_agg(id order by id) from stardust.inventory"
         " where user_id = $1 and team_slot is null", P2)
     await conn.execute("select stardust.expedition_start($1, $2::bigint[])", P2, bench[:2])
-    await conn.execute("update stardust.expeditions set started_at = now() - interval '2 hours',"
-                       " last_claim_at = now() - interval '2 hours'")
+    await conn.execute("update stardust.expeditions set started_at = stardust._now() - interval '2 hours',"
+                       " last_claim_at = stardust._now() - interval '2 hours'")
     await conn.execute("update stardust.users set banner_points = 300, points_banner_id ="
                        " (select max(id) from stardust.banners) where user_id = $1", P1)
 
@@ -439,7 +439,7 @@ async def test_every_bot_function_works_for_the_bot_with_valid_arguments(seeded_
     try:
         facts = dict(await owner.fetchrow(f"""
             select (select min(id) from stardust.battles) as battle_id,
-                   (select max(id) from stardust.raids where ends_at < now()) as raid_id,
+                   (select max(id) from stardust.raids where ends_at < stardust._now()) as raid_id,
                    (select max(id) from stardust.banners) as banner_id,
                    (select min(id) from stardust.inventory where user_id = {P1}
                        and team_slot is not null) as p1_unit,

@@ -344,7 +344,7 @@ class Chaos:
                     self.stats.ok["end_raid"] += 1
                 if not raid or raid["hp"] == 0:
                     await admin.execute("select stardust.start_raid($1, 'Chaos Titan',"
-                                        " 2000000, now() + interval '1 day')", GUILD)
+                                        " 2000000, stardust._now() + interval '1 day')", GUILD)
                     self.stats.raids_started += 1
             except (asyncpg.PostgresError, *CONNECTION_ERRORS) as exc:
                 if self.classify("admin", exc):
@@ -365,7 +365,7 @@ async def seed(conn: asyncpg.Connection, chaos: Chaos) -> dict:
          where settings.key = v.key""")
     ssr = [c["anilist_id"] for c in chars[:8]]
     chaos.banner = await conn.fetchval(
-        "select id from stardust.create_banner('Chaos', $1::int[], now() + interval '1 day',"
+        "select id from stardust.create_banner('Chaos', $1::int[], stardust._now() + interval '1 day',"
         " p_spark_cost => 15)", ssr[:2])
     chaos.spark_unit = ssr[0]
     for uid in PLAYERS:
@@ -386,7 +386,7 @@ async def seed(conn: asyncpg.Connection, chaos: Chaos) -> dict:
             await conn.execute("select stardust.grant_item($1, $2, $3)", uid, item, qty)
     await conn.fetch("select * from stardust.bounty_board($1)", GUILD)
     await conn.execute("select stardust.start_raid($1, 'Chaos Titan', 2000000,"
-                       " now() + interval '1 day')", GUILD)
+                       " stardust._now() + interval '1 day')", GUILD)
     await conn.execute("select stardust.create_gift_code('CHAOS', $1::jsonb, 5)",
                        json.dumps({"gems": 1000, "items": {"bond_small": 3}}))
     await conn.execute("select stardust.create_gift_code('LIMITED', $1::jsonb, 1)",
@@ -465,7 +465,7 @@ async def check_invariants(conn: asyncpg.Connection, base: dict) -> list[str]:
             or (r.hp = 0) <> (r.killed_by is not null)"""), "raid HP lost <> damage recorded")
     expect(await conn.fetch("""
         select r.id, r.ended_at from stardust.raids r
-         where r.ended_at is not null and r.hp > 0 and r.ends_at > now()"""),
+         where r.ended_at is not null and r.hp > 0 and r.ends_at > stardust._now()"""),
            "raid ended while alive and running")
     expect(await conn.fetch("""
         select raid_id, count(*) from stardust.raid_rewards group by 1

@@ -18,7 +18,7 @@ from bot.console import (BUTTONS, COMMANDS, CONSOLE_GUILD, DISCORD_STRING_MAX, C
                          UsageError, definitions, options_of, parse, summaries)
 from bot.db import Database
 from bot.handlers import ArtSource
-from tests.helpers import load_catalogue
+from tests.helpers import load_catalogue, steady_clock
 
 BIN = Path(sys.executable).parent
 
@@ -86,6 +86,11 @@ def test_completions():
 
 
 async def test_scripted_session_through_the_cli(db_url, conn, tmp_path):
+    async with steady_clock(conn):                      # two /checkin on the same UTC day
+        await scripted_session(db_url, conn, tmp_path)
+
+
+async def scripted_session(db_url, conn, tmp_path):
     await load_catalogue(conn, n_ssr=3, n_sr=6, n_r=12)
     script = "\n".join([
         "/help",
@@ -151,7 +156,7 @@ async def test_console_raids_expeditions_and_shop_in_process(db_url, conn, tmp_p
         " 10 from stardust.characters order by rank limit 7 returning id")]
     await conn.execute("select stardust.set_team(56, $1::bigint[])", ids[:5])
     await conn.execute("select stardust.start_raid($1, 'Console Boss', 1000000,"
-                       " now() + interval '1 day')", CONSOLE_GUILD)
+                       " stardust._now() + interval '1 day')", CONSOLE_GUILD)
     db = await Database.connect(db_url, max_size=2)
     out = io.StringIO()
     console = Console(db=db, user_id=56, out_dir=tmp_path, art=ArtSource(), stream=out,
@@ -261,10 +266,10 @@ async def test_console_announces_achievements_and_pulls_on_the_running_banner(db
         assert reply.footer.startswith("No limited banner is running")
         assert await pulled_on() is None
         old = await conn.fetchval("select id from stardust.create_banner('Festival',"
-                                  " array[1000], now() + interval '7 days',"
-                                  " now() - interval '1 hour')")
+                                  " array[1000], stardust._now() + interval '7 days',"
+                                  " stardust._now() - interval '1 hour')")
         new = await conn.fetchval("select id from stardust.create_banner('Gala', array[1001],"
-                                  " now() + interval '3 days')")
+                                  " stardust._now() + interval '3 days')")
         reply = await console.run("/pull")
         assert reply.title == f"Ada pulled 1× on #{new} Gala"
         assert "running banner" in reply.footer and await pulled_on() == new

@@ -206,7 +206,7 @@ async def test_admin_inputs_are_range_checked(conn):
                 await conn.fetchval("select stardust.grant_item(1, 'bond_small', $1)", qty)
         with sqlstate("SDARG"):
             await conn.fetchval("select stardust.create_banner('B', $1::integer[],"
-                                " now() + interval '1 day')", [[1000, 1001]])
+                                " stardust._now() + interval '1 day')", [[1000, 1001]])
         with sqlstate("SDARG"):
             await conn.fetchval("select stardust.purge_requests('178000000 years')")
         with sqlstate("SDARG"):
@@ -216,7 +216,7 @@ async def test_admin_inputs_are_range_checked(conn):
                                 [["Surge", "Surge"]])
         with sqlstate("SDARG"):
             await conn.fetchval("select stardust.start_raid(-5, 'Boss', 100,"
-                                " now() + interval '1 day')")
+                                " stardust._now() + interval '1 day')")
     assert await conn.fetchval("select stardust.grant_item(1, 'bond_small', 1)") == 1000000
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable
 
+from bot import clock
 from bot.db import Database, GameError
 
 RARITY_COLOUR = {"SSR": 0xFFC400, "SR": 0xAA5AFF, "R": 0x4696FF, "UR": 0xFF466E}
@@ -85,7 +85,7 @@ def plain_markup(text: str) -> str:
     def stamp(m: re.Match) -> str:
         when = int(m.group(1))
         if m.group(2) == "R":
-            return _relative(when - time.time())
+            return _relative(when - clock.time())
         dt = datetime.fromtimestamp(when, timezone.utc)
         return dt.strftime("%Y-%m-%d" if m.group(2) in ("d", "D") else "%Y-%m-%d %H:%M UTC")
     text = re.sub(r"<t:(-?\d+)(?::([tTdDfFR]))?>", stamp, text)

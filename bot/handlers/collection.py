@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import time
-
-from bot import db, render
+from bot import clock, db, render
 from bot.handlers import (ERROR_COLOUR, INFO_COLOUR, OK_COLOUR, RARITY_COLOUR, Button, Choice,
                           Context, Reply, plural)
 
@@ -119,7 +117,7 @@ async def mass_scrap(ctx: Context, rarity: str) -> Reply:
     if preview["scrapped"] == 0:
         return Reply(title="Mass scrap", text=f"No {rarity} unit to scrap (locked units and "
                      "units in your team or on an expedition are kept).", ephemeral=True)
-    now = int(time.time())
+    now = int(clock.time())
     rid = ctx.request_id or f"local-{now}"
     return Reply(
         title=f"Scrap every {rarity} unit?",
@@ -150,7 +148,7 @@ async def mass_scrap_button(ctx: Context, custom_id: str) -> Reply:
         return Reply(title="Mass scrap cancelled", text="Nothing was scrapped.",
                      colour=INFO_COLOUR)
     _, _, _, rarity, count, issued, rid = parts
-    if time.time() - int(issued) > CONFIRM_TTL:
+    if clock.time() - int(issued) > CONFIRM_TTL:
         return Reply(title="This preview has expired",
                      text="Nothing was scrapped. Run `/scrap mass` again.", colour=ERROR_COLOUR)
     preview = await ctx.db.mass_scrap_preview(ctx.user_id, rarity)

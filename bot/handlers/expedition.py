@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
+from bot import clock
 from bot.handlers import INFO_COLOUR, OK_COLOUR, RARITY_COLOUR, Context, Reply, hours_text
 
 
@@ -36,7 +35,7 @@ async def expedition_status(ctx: Context) -> Reply:
                      text="Send up to five units that are not in your team: "
                           "`/expedition start unit1:… unit2:…`", ephemeral=True)
     started = int(row["started_at"].timestamp())
-    claimable = ("now" if row["next_claim_at"] <= datetime.now(timezone.utc)
+    claimable = ("now" if row["next_claim_at"] <= clock.now()
                  else f"<t:{int(row['next_claim_at'].timestamp())}:R>")
     return Reply(
         title=f"{ctx.display_name}'s expedition",

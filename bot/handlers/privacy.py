@@ -4,8 +4,7 @@ command's id), so they still work after a bot restart."""
 
 from __future__ import annotations
 
-import time
-
+from bot import clock
 from bot.handlers import ERROR_COLOUR, INFO_COLOUR, OK_COLOUR, Button, Context, Reply
 
 CONFIRM_TTL = 300            # seconds the Confirm button stays valid
@@ -21,7 +20,7 @@ WARNING = (
 
 
 async def forget_me(ctx: Context) -> Reply:
-    now = int(time.time())
+    now = int(clock.time())
     rid = ctx.request_id or f"local-{now}"
     return Reply(
         title="Erase all your Stardust data?", text=WARNING, colour=ERROR_COLOUR,
@@ -42,7 +41,7 @@ async def forget_me_button(ctx: Context, custom_id: str) -> Reply:
         return Reply(title="Nothing was erased", text="Your Stardust data is untouched.",
                      colour=INFO_COLOUR)
     issued, rid = int(parts[3]), parts[4]
-    if time.time() - issued > CONFIRM_TTL:
+    if clock.time() - issued > CONFIRM_TTL:
         return Reply(title="This confirmation has expired",
                      text="Nothing was erased. Run `/forget-me` again.", colour=ERROR_COLOUR)
     rows = await ctx.db.erase_user(ctx.user_id, f"{rid}:confirm")

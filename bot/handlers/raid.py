@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
 
-from bot import render
+from bot import clock, render
 from bot.db import AlreadyDone, NoKey
 from bot.handlers import (ERROR_COLOUR, INFO_COLOUR, OK_COLOUR, RARITY_COLOUR, Context, Reply,
                           error_reply)
@@ -65,7 +64,7 @@ async def raid_status(ctx: Context) -> Reply:
     if row["end_due"]:                         # the boss is down or time is up: pay it now
         payouts = await _end(ctx, row["raid_id"])
         row = await ctx.db.raid_status(ctx.guild_id, ctx.user_id)
-    image = await ctx.render(render.raid_card, row, now=datetime.now(timezone.utc))
+    image = await ctx.render(render.raid_card, row, now=clock.now())
     hp, boss_hp = row["hp"], row["boss_hp"]
     lines = [f"`{_hp_bar(hp, boss_hp)}` **{hp:,}** / {boss_hp:,} HP"]
     if row["ended_at"] is not None:

@@ -94,7 +94,7 @@ begin
       from outcome o where o.anilist_id is not null
      group by o.anilist_id
     on conflict (user_id, anilist_id) do update
-       set dupe_level = excluded.dupe_level, updated_at = now()
+       set dupe_level = excluded.dupe_level, updated_at = stardust._now()
      where inv.dupe_level <> excluded.dupe_level
     returning inv.id, inv.anilist_id
   ), units as (

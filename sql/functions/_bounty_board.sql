@@ -13,6 +13,7 @@ declare
   v_powers  jsonb := stardust._setting('bounty_power');
   v_ur      double precision := (stardust._setting('bounty_ur_chance'))::double precision;
   v_start   timestamptz;
+  v_day     timestamptz;   -- midnight UTC (not the session's time zone)
   v_tier    text;
   v_lo      bigint;
   v_hi      bigint;
@@ -24,18 +25,18 @@ begin
   select g.board_id, b.expires_at into v_board, v_expires
     from stardust.guilds g left join stardust.bounty_boards b on b.id = g.board_id
    where g.guild_id = p_guild_id;
-  if v_board is not null and v_expires > now() then
+  if v_board is not null and v_expires > stardust._now() then
     return v_board;                                     -- the common case: no lock
   end if;
   insert into stardust.guilds (guild_id) values (p_guild_id) on conflict do nothing;
   select g.board_id into v_board from stardust.guilds g where g.guild_id = p_guild_id for no key update;
   select b.expires_at into v_expires from stardust.bounty_boards b where b.id = v_board;
-  if v_board is not null and v_expires > now() then
+  if v_board is not null and v_expires > stardust._now() then
     return v_board;                                     -- another reader just made it
   end if;
-  v_start := date_trunc('day', now())
-             + floor(extract(epoch from now() - date_trunc('day', now())) / (60 * v_minutes))
-               * make_interval(mins => v_minutes);
+  v_day   := date_trunc('day', stardust._now() at time zone 'UTC') at time zone 'UTC';
+  v_start := v_day + floor(extract(epoch from stardust._now() - v_day) / (60 * v_minutes))
+                     * make_interval(mins => v_minutes);
   insert into stardust.bounty_boards (guild_id, starts_at, expires_at)
   values (p_guild_id, v_start, v_start + make_interval(mins => v_minutes))
   returning id into v_board;

@@ -12,13 +12,13 @@ begin
     raise exception 'Banner % does not exist', coalesce(p_banner_id::text, 'NULL')
       using errcode = 'SDBNR', hint = 'See the running banners with /banner.';
   end if;
-  if now() < v_banner.starts_at then
+  if stardust._now() < v_banner.starts_at then
     raise exception 'Banner "%" has not started yet', v_banner.name
       using errcode = 'SDBNR',
             hint = format('It opens at %s UTC.', to_char(v_banner.starts_at at time zone 'UTC',
                                                           'YYYY-MM-DD HH24:MI'));
   end if;
-  if now() >= v_banner.ends_at then
+  if stardust._now() >= v_banner.ends_at then
     raise exception 'Banner "%" has ended', v_banner.name
       using errcode = 'SDBNR', hint = 'See the running banners with /banner.';
   end if;

@@ -7,7 +7,7 @@ as $$
 -- Pay the given tasks if done and not yet claimed today (caller holds the user lock);
 -- returns [{"task", "gems"}] of those paid, with one ledger row in all.
 declare
-  v_day  date := (now() at time zone 'UTC')::date;
+  v_day  date := (stardust._now() at time zone 'UTC')::date;
   v_paid jsonb;
   v_sum  bigint;
 begin

@@ -9,7 +9,7 @@ as $$
 -- day's shared row comes after it (lock order: users, then shared rows). The upsert's guard
 -- is evaluated on the row it locked, so parallel grants can never pass the cap together.
 declare
-  v_day       date := (now() at time zone 'UTC')::date;
+  v_day       date := (stardust._now() at time zone 'UTC')::date;
   v_gems      bigint := greatest(coalesce(p_gems, 0), 0);
   v_coins     bigint := greatest(coalesce(p_coins, 0), 0);
   v_cap_gems  bigint := (stardust._setting('bot_grant_daily_gems'))::bigint;

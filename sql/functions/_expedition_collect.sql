@@ -23,18 +23,18 @@ begin
       raise exception 'You have no expedition out' using errcode = 'SDARG',
         hint = 'Send units with /expedition start.';
     end if;
-    if not p_stop and now() < v_exp.last_claim_at + make_interval(secs => v_wait) then
+    if not p_stop and stardust._now() < v_exp.last_claim_at + make_interval(secs => v_wait) then
       -- right after the start nothing was claimed yet: say so (detail: wait_seconds, started)
       raise exception '%', case when v_exp.last_claim_at = v_exp.started_at
                                 then 'Your expedition set out moments ago'
                                 else 'Claimed moments ago' end using errcode = 'SDDON',
         detail = format('wait_seconds=%s started=%s', ceil(extract(epoch from
-                        v_exp.last_claim_at + make_interval(secs => v_wait) - now()))::integer,
+                        v_exp.last_claim_at + make_interval(secs => v_wait) - stardust._now()))::integer,
                         (v_exp.last_claim_at = v_exp.started_at)::integer),
         hint = format('Claim again in %s s.', ceil(extract(epoch from
-                      v_exp.last_claim_at + make_interval(secs => v_wait) - now()))::integer);
+                      v_exp.last_claim_at + make_interval(secs => v_wait) - stardust._now()))::integer);
     end if;
-    v_y := stardust._expedition_yield(p_user_id, v_exp.last_claim_at, now());
+    v_y := stardust._expedition_yield(p_user_id, v_exp.last_claim_at, stardust._now());
     perform stardust._credit(p_user_id, v_y.o_gems, 0, 'expedition', p_request_id);
     v_lvl := stardust._team_xp(p_user_id, v_y.o_xp);
     if p_stop then
@@ -42,7 +42,7 @@ begin
        where i.user_id = p_user_id and i.expedition_slot is not null;
       delete from stardust.expeditions e where e.user_id = p_user_id;
     else
-      update stardust.expeditions e set last_claim_at = now() where e.user_id = p_user_id;
+      update stardust.expeditions e set last_claim_at = stardust._now() where e.user_id = p_user_id;
     end if;
     if v_lvl.o_level_ups > 0 then
       perform stardust._achieve(p_user_id, array['team_power'], p_request_id);

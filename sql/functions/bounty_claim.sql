@@ -33,7 +33,7 @@ begin
   v_user := stardust._lock_user(p_user_id);
   v_result := stardust._idem_get(p_user_id, p_request_id, 'bounty_claim', v_args);
   if v_result is null then
-    v_keys := stardust._keys_now(v_user.bounty_keys, v_user.keys_regen_at, now(), v_max,
+    v_keys := stardust._keys_now(v_user.bounty_keys, v_user.keys_regen_at, stardust._now(), v_max,
                                  v_minutes);
     v_team := stardust._fighting_team(p_user_id);
     v_board := stardust._bounty_board(p_guild_id);
@@ -52,7 +52,7 @@ begin
     -- spend the key; spending from the cap starts the regeneration clock
     update stardust.users u
        set bounty_keys = v_keys.o_keys - 1,
-           keys_regen_at = case when v_keys.o_keys >= v_max then now() else v_keys.o_regen_at end
+           keys_regen_at = case when v_keys.o_keys >= v_max then stardust._now() else v_keys.o_regen_at end
      where u.user_id = p_user_id;
     v_battle := stardust._fight('bounty', p_user_id, null,
                                 jsonb_build_object('guild', p_guild_id, 'board', v_board,

@@ -7,7 +7,7 @@ as $$
 declare
   v_user   stardust.users;
   v_result jsonb;
-  v_today  date := (now() at time zone 'UTC')::date;
+  v_today  date := (stardust._now() at time zone 'UTC')::date;
   v_gems   bigint := (stardust._setting('checkin_gems'))::bigint;
   v_streak integer;
   v_new    text[];
@@ -19,7 +19,7 @@ begin
       raise exception 'Already checked in today' using errcode = 'SDDON',
         hint = format('The next check-in opens at %s UTC (in %s).',
                       to_char(v_today + 1, 'YYYY-MM-DD 00:00'),
-                      to_char(((v_today + 1)::timestamp at time zone 'UTC') - now(), 'HH24"h"MI"m"'));
+                      to_char(((v_today + 1)::timestamp at time zone 'UTC') - stardust._now(), 'HH24"h"MI"m"'));
     end if;
     v_streak := case when v_user.last_checkin = v_today - 1 then v_user.checkin_streak + 1 else 1 end;
     update stardust.users u set last_checkin = v_today, checkin_streak = v_streak

@@ -47,7 +47,7 @@ begin
                            p_request_id);
   -- the starter's pulls count as pulls made, its SSR as pulled
   update stardust.users u
-     set starter_claimed_at = now(),
+     set starter_claimed_at = stardust._now(),
          nonce = u.nonce + v_n,
          pulls_made = u.pulls_made + v_n,
          ssr_pulled = u.ssr_pulled

@@ -2,7 +2,7 @@ create or replace function stardust.create_banner(
   p_name           text,
   p_rate_up_ids    integer[],
   p_ends_at        timestamptz,
-  p_starts_at      timestamptz default now(),
+  p_starts_at      timestamptz default stardust._now(),
   p_rate_up_chance numeric default 0.5,
   p_spark_cost     integer default 300)
 returns stardust.banners
@@ -44,7 +44,7 @@ begin
       using errcode = 'SDARG', hint = 'Feature SSR or SR characters.';
   end if;
   if p_starts_at is null or p_ends_at is null or p_ends_at <= p_starts_at
-     or p_ends_at <= now() then
+     or p_ends_at <= stardust._now() then
     raise exception 'A banner must end after it starts, and in the future'
       using errcode = 'SDARG', hint = 'p_ends_at => now() + interval ''14 days''.';
   end if;

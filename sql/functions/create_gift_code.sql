@@ -19,7 +19,7 @@ begin
     raise exception 'The usage limit must be at least 1' using errcode = 'SDARG',
       hint = 'p_usage_limit => 100';
   end if;
-  if p_expires_at is not null and p_expires_at <= now() then
+  if p_expires_at is not null and p_expires_at <= stardust._now() then
     raise exception 'The code would expire in the past (%)', p_expires_at
       using errcode = 'SDARG', hint = 'p_expires_at => now() + interval ''7 days''';
   end if;

@@ -6,8 +6,8 @@ as $$
   select stardust._valid_id(p_user_id);          -- SDARG: no user has this id
   -- an NPC task is done by a WIN at that difficulty this UTC day; pvp by any PvP battle
   with today as (
-    select (now() at time zone 'UTC')::date as day,
-           (date_trunc('day', now() at time zone 'UTC')) at time zone 'UTC' as since
+    select (stardust._now() at time zone 'UTC')::date as day,
+           (date_trunc('day', stardust._now() at time zone 'UTC')) at time zone 'UTC' as since
   )
   select d.task, d.description, d.gems,
          exists (select 1 from stardust.battles b

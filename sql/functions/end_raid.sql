@@ -27,7 +27,7 @@ begin
   end if;
   -- ending a running raid early is the owner's (docs/SECURITY.md): through the bot role
   -- p_force does nothing
-  if v_raid.ended_at is null and v_raid.hp > 0 and now() < v_raid.ends_at
+  if v_raid.ended_at is null and v_raid.hp > 0 and stardust._now() < v_raid.ends_at
      and not (coalesce(p_force, false) and (select i.o_owner from stardust._invoker() i)) then
     raise exception 'Raid #% is still running (% of % HP left)', p_raid_id, v_raid.hp,
       v_raid.boss_hp using errcode = 'SDARG',
@@ -61,7 +61,7 @@ begin
     raise exception 'Raid #% has already ended and paid its rewards', p_raid_id
       using errcode = 'SDDON', hint = 'See them with raid_leaderboard.';
   end if;
-  update stardust.raids r set ended_at = now() where r.id = p_raid_id;
+  update stardust.raids r set ended_at = stardust._now() where r.id = p_raid_id;
   for v_row in
     insert into stardust.raid_rewards (raid_id, user_id, damage, gems, coins)
     select p_raid_id, a.user_id, sum(a.damage),

@@ -59,7 +59,7 @@ begin
              'rarity', c.rarity,
              'power', stardust.unit_power(c.true_power, i.dupe_level, i.bond_level,
                                           u.team_level),
-             'gems_per_hour', round((stardust._expedition_yield(p_user_id, now(), now()))
+             'gems_per_hour', round((stardust._expedition_yield(p_user_id, stardust._now(), stardust._now()))
                                       .o_per_hour, 1))
              order by i.expedition_slot), '[]'::jsonb)
       into v_result

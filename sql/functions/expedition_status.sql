@@ -14,7 +14,7 @@ begin
   if not found then
     return;
   end if;
-  v_y := stardust._expedition_yield(p_user_id, v_exp.last_claim_at, now());
+  v_y := stardust._expedition_yield(p_user_id, v_exp.last_claim_at, stardust._now());
   return query select v_exp.started_at, v_exp.last_claim_at,
     array(select c.name from stardust.inventory i join stardust.characters c using (anilist_id)
            where i.user_id = p_user_id and i.expedition_slot is not null

@@ -55,7 +55,7 @@ begin
     v_used := least(p_qty, ceil((v_full - v_unit.bond_exp)::numeric / v_exp)::integer);
     v_total := least(v_full, v_unit.bond_exp + v_used::bigint * v_exp);
     v_level := stardust._bond_level(v_total, v_cap);
-    update stardust.inventory i set bond_exp = v_total, bond_level = v_level, updated_at = now()
+    update stardust.inventory i set bond_exp = v_total, bond_level = v_level, updated_at = stardust._now()
      where i.id = p_inventory_id;
     update stardust.user_items ui set qty = ui.qty - v_used
      where ui.user_id = p_user_id and ui.item = p_item;

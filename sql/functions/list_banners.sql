@@ -9,15 +9,15 @@ as $$
          array(select c.name from unnest(b.rate_up_ids) with ordinality r(aid, ord)
                  join stardust.characters c on c.anilist_id = r.aid order by r.ord),
          b.rate_up_chance, b.spark_cost, b.starts_at, b.ends_at,
-         b.starts_at <= now() and now() < b.ends_at,
+         b.starts_at <= stardust._now() and stardust._now() < b.ends_at,
          (select coalesce(jsonb_agg(jsonb_build_object('anilist_id', c.anilist_id,
                                     'name', c.name, 'rarity', c.rarity,
                                     'image_url', c.image_url) order by r.ord), '[]')
             from unnest(b.rate_up_ids) with ordinality r(aid, ord)
             join stardust.characters c on c.anilist_id = r.aid)
     from stardust.banners b
-   where coalesce(p_include_ended, false) or b.ends_at > now()
-   order by b.starts_at <= now() and now() < b.ends_at desc, b.ends_at, b.id
+   where coalesce(p_include_ended, false) or b.ends_at > stardust._now()
+   order by b.starts_at <= stardust._now() and stardust._now() < b.ends_at desc, b.ends_at, b.id
 $$;
 revoke all on function stardust.list_banners(boolean) from public;
 grant execute on function stardust.list_banners(boolean) to stardust_bot;

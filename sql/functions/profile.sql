@@ -15,7 +15,7 @@ begin
   return query
   select v_user.user_id, v_user.gems, v_user.coins, v_user.pity_counter,
          v_user.banner_points, v_user.points_banner_id, v_user.team_level, v_user.team_xp,
-         (stardust._keys_now(v_user.bounty_keys, v_user.keys_regen_at, now(),
+         (stardust._keys_now(v_user.bounty_keys, v_user.keys_regen_at, stardust._now(),
                              (stardust._setting('bounty_keys_max'))::integer,
                              (stardust._setting('bounty_key_minutes'))::integer)).o_keys,
          -- the counters kept on users (stardust._inventory_sync), never a count of the units
@@ -26,7 +26,7 @@ begin
          100 * (v_user.team_level - 1)::bigint * v_user.team_level * (2 * v_user.team_level - 1) / 6,
          100 * v_user.team_level::bigint * (v_user.team_level + 1) * (2 * v_user.team_level + 1) / 6,
          -- a streak is alive only if the last check-in was today or yesterday
-         case when v_user.last_checkin >= (now() at time zone 'UTC')::date - 1
+         case when v_user.last_checkin >= (stardust._now() at time zone 'UTC')::date - 1
               then v_user.checkin_streak else 0 end,
          v_user.last_checkin, v_user.pulls_made,
          (select count(*) from stardust.user_achievements ua where ua.user_id = p_user_id)::integer,

@@ -18,7 +18,7 @@ begin
       using errcode = 'SDARG',
             hint = 'Discord retries an interaction for 15 minutes; the default keeps 7 days.';
   end if;
-  delete from stardust.requests r where r.created_at < now() - p_older_than;
+  delete from stardust.requests r where r.created_at < stardust._now() - p_older_than;
   get diagnostics v_n = row_count;
   return v_n;
 end

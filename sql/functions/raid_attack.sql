@@ -13,7 +13,7 @@ declare
   v_args    jsonb := jsonb_build_object('guild', p_guild_id);
   v_result  jsonb;
   v_tickets integer := (stardust._setting('raid_tickets'))::integer;
-  v_since   timestamptz := date_trunc('day', now() at time zone 'UTC') at time zone 'UTC';
+  v_since   timestamptz := date_trunc('day', stardust._now() at time zone 'UTC') at time zone 'UTC';
   v_used    integer;
   v_raid    stardust.raids;
   v_team    jsonb;
@@ -46,7 +46,7 @@ begin
         raise exception '% is already defeated', v_raid.name using errcode = 'SDDON',
           hint = 'Rewards are shared by damage; see /raid leaderboard.';
       end if;
-      if now() >= v_raid.ends_at then
+      if stardust._now() >= v_raid.ends_at then
         raise exception 'The raid on % is over', v_raid.name using errcode = 'SDDON',
           hint = 'Rewards are shared by damage; see /raid leaderboard.';
       end if;
@@ -57,7 +57,7 @@ begin
         raise exception 'No raid ticket left today (% of % used)', v_used, v_tickets
           using errcode = 'SDKEY',
                 hint = format('Tickets come back at 00:00 UTC (in %s).', to_char(
-                  v_since + interval '1 day' - now(), 'HH24"h"MI"m"'));
+                  v_since + interval '1 day' - stardust._now(), 'HH24"h"MI"m"'));
       end if;
       v_team := stardust._fighting_team(p_user_id);
       v_battle := stardust._fight('raid', p_user_id, null,
@@ -69,7 +69,7 @@ begin
     update stardust.raids r
        set hp = r.hp - v_damage,
            killed_by = case when r.hp = v_damage then p_user_id end,
-           killed_at = case when r.hp = v_damage then now() end
+           killed_at = case when r.hp = v_damage then stardust._now() end
      where r.id = v_raid.id
     returning * into v_raid;
     insert into stardust.raid_attacks (raid_id, user_id, damage, battle_id, killing)
@@ -79,7 +79,7 @@ begin
       'killing_blow', v_raid.hp = 0, 'tickets_left', v_tickets - v_used - 1,
       'battle_id', v_battle.id,
       -- as it stood after this attack: a retry after end_raid still says the raid was over
-      'raid_over', v_raid.ended_at is null and (v_raid.hp = 0 or now() >= v_raid.ends_at));
+      'raid_over', v_raid.ended_at is null and (v_raid.hp = 0 or stardust._now() >= v_raid.ends_at));
     perform stardust._idem_put(p_user_id, p_request_id, 'raid_attack', v_args, v_result);
   end if;
   return query
@@ -89,7 +89,7 @@ begin
          (v_result ->> 'battle_id')::bigint,
          -- (records from before raid_over was stored: the raid as it is now)
          coalesce((v_result ->> 'raid_over')::boolean,
-                  (select r.ended_at is null and (r.hp = 0 or now() >= r.ends_at)
+                  (select r.ended_at is null and (r.hp = 0 or stardust._now() >= r.ends_at)
                      from stardust.raids r where r.id = (v_result ->> 'raid_id')::bigint));
 end
 $$;

@@ -10,14 +10,14 @@ as $$
   select r.id, r.name, r.boss_hp, r.hp, r.starts_at, r.ends_at, r.ended_at, r.killed_by,
          (select count(distinct a.user_id) from stardust.raid_attacks a where a.raid_id = r.id),
          (select count(*) from stardust.raid_attacks a where a.raid_id = r.id),
-         r.ended_at is null and (r.hp = 0 or now() >= r.ends_at),
+         r.ended_at is null and (r.hp = 0 or stardust._now() >= r.ends_at),
          (select coalesce(sum(a.damage), 0)::bigint from stardust.raid_attacks a
            where a.raid_id = r.id and a.user_id = p_user_id),
          case when p_user_id is not null then
            greatest(0, (stardust._setting('raid_tickets'))::integer
                        - (select count(*) from stardust.raid_attacks a
                            where a.user_id = p_user_id
-                             and a.attacked_at >= date_trunc('day', now() at time zone 'UTC')
+                             and a.attacked_at >= date_trunc('day', stardust._now() at time zone 'UTC')
                                                   at time zone 'UTC'))::integer
          end
     from stardust.raids r

@@ -27,7 +27,7 @@ begin
       raise exception 'You already redeemed %', v_code using errcode = 'SDDON',
         hint = 'Each code works once per player.';
     end if;
-    if v_gc.expires_at is not null and v_gc.expires_at <= now() then
+    if v_gc.expires_at is not null and v_gc.expires_at <= stardust._now() then
       raise exception 'Code % expired', v_code using errcode = 'SDARG',
         hint = format('It ran until %s UTC.', to_char(v_gc.expires_at at time zone 'UTC',
                                                       'YYYY-MM-DD HH24:MI'));

@@ -14,7 +14,7 @@ begin
   perform pg_advisory_xact_lock(hashtext('stardust.server_seeds'), 0);
   return query
   with revealed as (
-    update stardust.server_seeds s set revealed_at = clock_timestamp()
+    update stardust.server_seeds s set revealed_at = stardust._now()
      where s.revealed_at is null
     returning s.id, s.seed, s.commitment, s.created_at, s.revealed_at
   ), fresh as (

@@ -25,7 +25,7 @@ begin
       raise exception 'Your team is empty' using errcode = 'SDTEM',
         hint = 'Set a team with /team set, then save it.';
     end if;
-    update stardust.team_presets t set name = v_name, inventory_ids = v_ids, saved_at = now()
+    update stardust.team_presets t set name = v_name, inventory_ids = v_ids, saved_at = stardust._now()
      where t.user_id = p_user_id and lower(t.name) = lower(v_name);
     if not found then
       if (select count(*) from stardust.team_presets t where t.user_id = p_user_id) >= v_max then

@@ -23,7 +23,7 @@ begin
   end if;
   update stardust.characters c
      set ability_tags = array(select distinct s from unnest(p_skills) s order by s),
-         is_overridden = true, updated_at = now()
+         is_overridden = true, updated_at = stardust._now()
    where c.anilist_id = p_anilist_id
   returning * into v_row;
   if not found then

@@ -23,7 +23,7 @@ begin
   v_result := stardust._idem_get(p_user_id, p_request_id, 'set_locked', v_args);
   if v_result is null then
     perform stardust._lock_units(p_user_id, v_ids);
-    update stardust.inventory i set is_locked = p_locked, updated_at = now()
+    update stardust.inventory i set is_locked = p_locked, updated_at = stardust._now()
      where i.id = any(v_ids) and i.is_locked <> p_locked;
     get diagnostics v_changed = row_count;
     v_result := jsonb_build_object('changed', v_changed);

@@ -33,7 +33,7 @@ begin
     perform set_config('stardust.actor', p_actor, true);
   end if;
   update stardust.settings s
-     set value = p_value, updated_at = now(),
+     set value = p_value, updated_at = stardust._now(),
          updated_by = coalesce(p_actor, session_user)
    where s.key = p_key
   returning * into v_row;

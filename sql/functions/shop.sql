@@ -7,7 +7,7 @@ set search_path = pg_catalog, pg_temp
 as $$
 -- volatile: the first look of a UTC day draws the day's listing
 declare
-  v_day   date := (now() at time zone 'UTC')::date;
+  v_day   date := (stardust._now() at time zone 'UTC')::date;
   v_level integer;
   v_cap   integer := (stardust._gacha_config() ->> 'dupe_cap')::integer;
 begin

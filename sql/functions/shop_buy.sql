@@ -9,7 +9,7 @@ as $$
 declare
   v_cfg     jsonb := stardust._gacha_config();
   v_args    jsonb := jsonb_build_object('slot', p_slot);
-  v_day     date := (now() at time zone 'UTC')::date;
+  v_day     date := (stardust._now() at time zone 'UTC')::date;
   v_user    stardust.users;
   v_result  jsonb;
   v_listing stardust.shop_listings;

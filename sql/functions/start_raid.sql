@@ -23,7 +23,7 @@ begin
     raise exception 'Boss HP must be at least 1' using errcode = 'SDARG',
       hint = 'A strong team deals about 100,000 a hit; p_boss_hp => 5000000';
   end if;
-  if p_ends_at is null or p_ends_at <= now() then
+  if p_ends_at is null or p_ends_at <= stardust._now() then
     raise exception 'The raid must end in the future' using errcode = 'SDARG',
       hint = 'p_ends_at => now() + interval ''3 days''';
   end if;

@@ -87,7 +87,7 @@ begin
          true_power = case when c.is_overridden then c.true_power else excluded.true_power end,
          ability_tags = case when c.is_overridden then c.ability_tags
                              else excluded.ability_tags end,
-         updated_at = now()
+         updated_at = stardust._now()
    where (c.name, c.series, c.image_url, c.favorites, c.rank)
            is distinct from
          (excluded.name, excluded.series, excluded.image_url, excluded.favorites, excluded.rank)

@@ -38,7 +38,7 @@ begin
       raise exception 'You have no SSR Token' using errcode = 'SDNSF',
         detail = 'missing_items=1', hint = 'Buy one with /shop items (2,000 coins).';
     end if;
-    update stardust.inventory i set dupe_level = i.dupe_level + 1, updated_at = now()
+    update stardust.inventory i set dupe_level = i.dupe_level + 1, updated_at = stardust._now()
      where i.id = p_inventory_id;
     if v_unit.team_slot is not null then
       perform stardust._achieve(p_user_id, array['team_power'], p_request_id);

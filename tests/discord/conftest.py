@@ -29,7 +29,7 @@ async def bot(make_db, tmp_path_factory):
                         json.dumps(characters(5, 10, 20)))
     banner_id = await admin.fetchval(
         "select id from stardust.create_banner('Festival', array[1000, 1005],"
-        " now() + interval '7 days')")
+        " stardust._now() + interval '7 days')")
     fake = FakeDiscord()
     await fake.start()
     saved_base = Route.BASE

@@ -8,6 +8,7 @@ import asyncpg
 from bot.db import Database, _init_connection
 from tests.discord.conftest import ADMIN
 from tests.discord.fake_discord import answer, slash
+from tests.helpers import steady_clock
 
 
 def admin_grant(bot, target: int, **options) -> dict:
@@ -19,6 +20,11 @@ def admin_grant(bot, target: int, **options) -> dict:
 
 
 async def test_admin_grant_through_the_bot_role_stops_at_the_daily_cap(bot):
+    async with steady_clock(bot.admin):                 # one UTC day's cap throughout
+        await grants_until_the_cap(bot)
+
+
+async def grants_until_the_cap(bot):
     pool = await asyncpg.create_pool(bot.url, min_size=1, max_size=2, init=_init_connection,
                                      server_settings={"role": "stardust_bot"})
     owner_db = bot.services.db

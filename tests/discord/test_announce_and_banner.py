@@ -7,7 +7,19 @@ from __future__ import annotations
 
 import contextlib
 
+import pytest
+
 from tests.discord.fake_discord import answer, autocomplete, deliver, is_callback, slash
+from tests.helpers import steady_clock
+
+
+@pytest.fixture(autouse=True)
+async def _steady_clock(bot):
+    """Day and hour rules below (check-in streaks, the daily shop, hourly bounty boards): the
+    game's and the bot's clocks stand still, minutes from midnight UTC and the top of the
+    hour, so no test here depends on when it runs."""
+    async with steady_clock(bot.admin):
+        yield
 
 
 def embed(data: dict) -> dict:
@@ -29,7 +41,7 @@ async def no_banner_running(bot):
     """The package's banner (Festival) opens tomorrow for the duration."""
     row = await bot.admin.fetchrow("select starts_at from stardust.banners where id = $1",
                                    bot.banner_id)
-    await bot.admin.execute("update stardust.banners set starts_at = now() + interval '1 day'"
+    await bot.admin.execute("update stardust.banners set starts_at = stardust._now() + interval '1 day'"
                             " where id = $1", bot.banner_id)
     try:
         yield
@@ -72,7 +84,7 @@ async def test_an_unlock_by_a_refused_command_waits_for_the_next_success(bot):
 async def test_checkin_lists_its_achievement_and_does_not_announce_it_twice(bot):
     await bot.admin.execute("select stardust.get_user(1304)")
     await bot.admin.execute("update stardust.users set checkin_streak = 6,"
-                            " last_checkin = (now() at time zone 'UTC')::date - 1"
+                            " last_checkin = (stardust._now() at time zone 'UTC')::date - 1"
                             " where user_id = 1304")
     call, data = await answer(bot, slash(bot.fake, "checkin", 1304))
     assert "Regular" in embed(data)["description"]
@@ -110,7 +122,7 @@ async def test_pull_with_no_banner_running_uses_the_standard_pool_and_says_so(bo
 
 async def test_the_newest_running_banner_is_the_default(bot):
     newer = await bot.admin.fetchval(
-        "select id from stardust.create_banner('Gala', array[1001], now() + interval '2 days')")
+        "select id from stardust.create_banner('Gala', array[1001], stardust._now() + interval '2 days')")
     try:
         call, data = await answer(bot, slash(bot.fake, "pull", 1314))
         assert embed(data)["title"] == f"player pulled 1× on #{newer} Gala"
@@ -127,8 +139,8 @@ async def test_the_newest_running_banner_is_the_default(bot):
         assert embed(data)["title"] == f"player pulled 1× on #{bot.banner_id} Festival"
         assert await last_pull_banner(bot, 1314) == bot.banner_id
     finally:
-        await bot.admin.execute("update stardust.banners set starts_at = now() - interval"
-                                " '2 days', ends_at = now() - interval '1 day' where id = $1",
+        await bot.admin.execute("update stardust.banners set starts_at = stardust._now() - interval"
+                                " '2 days', ends_at = stardust._now() - interval '1 day' where id = $1",
                                 newer)
 
 

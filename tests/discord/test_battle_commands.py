@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.discord.fake_discord import answer, image_of, slash
+from tests.helpers import steady_clock
+
+
+@pytest.fixture(autouse=True)
+async def _steady_clock(bot):
+    """Day and hour rules below (check-in streaks, the daily shop, hourly bounty boards): the
+    game's and the bot's clocks stand still, minutes from midnight UTC and the top of the
+    hour, so no test here depends on when it runs."""
+    async with steady_clock(bot.admin):
+        yield
 
 
 async def give_team(bot, user: int, dupe: int = 10) -> list[int]:

@@ -7,10 +7,10 @@ import asyncio
 import io
 import json
 import logging
-import time
 
 from PIL import Image
 
+from bot import clock
 from tests.discord.fake_discord import (autocomplete, button, deliver, is_callback, is_edit,
                                         is_followup, slash)
 from tests.helpers import assert_ledger_balanced
@@ -143,7 +143,7 @@ async def test_stale_mass_scrap_button_is_refused(bot):
     await bot.admin.execute("insert into stardust.inventory (user_id, anilist_id)"
                             " select $1, anilist_id from stardust.characters"
                             " where rarity = 'R' limit 2", user)
-    old = int(time.time()) - 3600
+    old = int(clock.time()) - 3600
     stale = f"ms:ok:{user}:R:2:{old}:123"
     p = await deliver(bot.fake, button(bot.fake, stale, user, {"id": "1", "channel_id": "1"}))
     call = await bot.fake.wait_for(is_callback(p, 7))

@@ -7,11 +7,11 @@ from __future__ import annotations
 import ast
 import io
 import re
-import time
 from pathlib import Path
 
 from PIL import Image, ImageChops
 
+from bot import clock
 from bot import db as botdb
 from bot import render
 from bot.handlers import error_reply, hours_text, plain_markup
@@ -180,12 +180,14 @@ async def test_mass_scrap_of_one_unit_says_unit(bot):
 
 
 def test_relative_times_and_hours_as_people_write_them():
-    now = time.time()
-    assert plain_markup(f"Ends <t:{int(now + 2 * 86400 + 23 * 3600 + 30)}:R>.") == \
-        "Ends in 2 days 23 hours."
-    assert plain_markup(f"<t:{int(now + 3 * 86400 + 50)}:R>") == "in 3 days"
-    assert plain_markup(f"<t:{int(now - 3700)}:R>") == "1 hour 1 minute ago"
-    assert plain_markup(f"<t:{int(now + 20)}:R>") == "now"
+    now = 1_900_000_000
+    with clock.pinned(now):
+        assert plain_markup(f"Ends <t:{now + 2 * 86400 + 23 * 3600 + 30}:R>.") == \
+            "Ends in 2 days 23 hours."
+        assert plain_markup(f"<t:{now + 3 * 86400 + 50}:R>") == "in 3 days"
+        assert plain_markup(f"<t:{now - 3700}:R>") == "1 hour 1 minute ago"
+        assert plain_markup(f"<t:{now + 20}:R>") == "now"
+        assert plain_markup(f"<t:{now - 1}:R>") == "now"
     assert (hours_text(0.049), hours_text(1), hours_text(2.5), hours_text(24)) == (
         "3 minutes", "1 hour", "2 h 30 min", "24 hours")
 

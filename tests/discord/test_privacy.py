@@ -4,8 +4,8 @@ only, buttons that need no process memory, and a database that forgot the player
 from __future__ import annotations
 
 import hashlib
-import time
 
+from bot import clock
 from tests.discord.fake_discord import answer, button, deliver, is_callback, slash
 from tests.helpers import assert_ledger_balanced
 
@@ -73,13 +73,13 @@ async def test_forget_me_buttons_need_no_memory_and_expire(bot):
     alone; an expired one erases nothing."""
     user = 603
     await bot.admin.execute("select * from stardust.get_user($1)", user)
-    old = int(time.time()) - 3600
+    old = int(clock.time()) - 3600
     p = await deliver(bot.fake, button(bot.fake, f"fm:ok:{user}:{old}:123", user,
                                        {"id": "1", "channel_id": "1"}))
     call = await bot.fake.wait_for(is_callback(p, 7))
     assert "expired" in call.payload["data"]["embeds"][0]["title"]
     assert await exists(bot, user)
-    now = int(time.time())
+    now = int(clock.time())
     p = await deliver(bot.fake, button(bot.fake, f"fm:ok:{user}:{now}:456", user,
                                        {"id": "1", "channel_id": "1"}))
     call = await bot.fake.wait_for(is_callback(p, 7))

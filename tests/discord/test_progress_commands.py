@@ -8,10 +8,22 @@ import re
 from pathlib import Path
 
 import asyncpg
+import pytest
 
 from tests.discord.fake_discord import (answer, autocomplete, deliver, image_of, interaction,
                                         is_callback, is_edit, slash)
 from tests.helpers import assert_ledger_balanced
+from tests.helpers import steady_clock
+
+
+@pytest.fixture(autouse=True)
+async def _steady_clock(bot):
+    """Day and hour rules below (check-in streaks, the daily shop, hourly bounty boards): the
+    game's and the bot's clocks stand still, minutes from midnight UTC and the top of the
+    hour, so no test here depends on when it runs."""
+    async with steady_clock(bot.admin):
+        yield
+
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -117,7 +129,7 @@ async def test_checkin_once_a_day_and_the_streak(bot):
     assert "Already checked in today" in embed(data)["description"]
     # yesterday was day 6 of a streak: today makes 7 and unlocks "Regular"
     await bot.admin.execute("update stardust.users set checkin_streak = 6,"
-                            " last_checkin = (now() at time zone 'UTC')::date - 1"
+                            " last_checkin = (stardust._now() at time zone 'UTC')::date - 1"
                             " where user_id = 401")
     call, data = await answer(bot, slash(bot.fake, "checkin", 401))
     assert "**7 days**" in embed(data)["description"]
@@ -216,7 +228,7 @@ async def test_daily_shop_buy_twice_and_not_enough_gems(bot):
     call, data = await answer(bot, slash(bot.fake, "shop", 405, "buy", slot=6))
     name = await bot.admin.fetchval(
         "select c.name from stardust.shop_listings l join stardust.characters c using"
-        " (anilist_id) where l.day = (now() at time zone 'UTC')::date and l.slot = 6")
+        " (anilist_id) where l.day = (stardust._now() at time zone 'UTC')::date and l.slot = 6")
     assert embed(data)["title"] == f"player bought {name}"
     assert image_of(call).size[0] > 200
     call, data = await answer(bot, slash(bot.fake, "shop", 405, "buy", slot=6))
@@ -324,7 +336,7 @@ RAID_GUILDS = iter(range(870000000000000001, 870000000000000100))
 async def start_raid(bot, guild: int, hp: int, name: str = "The Onyx Moon") -> int:
     """Admins start raids in the SQL editor (the bot role may not)."""
     return await bot.admin.fetchval(
-        "select id from stardust.start_raid($1, $2, $3, now() + interval '1 day')",
+        "select id from stardust.start_raid($1, $2, $3, stardust._now() + interval '1 day')",
         guild, name, hp)
 
 
@@ -434,7 +446,7 @@ async def test_raid_status_ends_a_raid_whose_time_is_up_even_if_someone_else_did
     await team(bot, 415)
     await raid(bot, guild, 415, "attack")
     await bot.admin.execute("update stardust.raids set starts_at = starts_at - interval '2 days',"
-                            " ends_at = now() - interval '1 second' where id = $1", raid_id)
+                            " ends_at = stardust._now() - interval '1 second' where id = $1", raid_id)
     other = await asyncpg.connect(bot.url)
     try:
         tx = other.transaction()
@@ -469,7 +481,7 @@ async def test_raid_status_of_a_raid_whose_time_is_up_pays_it(bot):
     await team(bot, 416)
     await raid(bot, guild, 416, "attack")
     await bot.admin.execute("update stardust.raids set starts_at = starts_at - interval '2 days',"
-                            " ends_at = now() - interval '1 second' where id = $1", raid_id)
+                            " ends_at = stardust._now() - interval '1 second' where id = $1", raid_id)
     call, data = await raid(bot, guild, 416, "status")
     assert "<@416>" in fields(data)["Rewards paid"]
     assert await bot.admin.fetchval("select ended_at is not null from stardust.raids"

@@ -5,9 +5,19 @@ import asyncio
 import json
 
 import asyncpg
+import pytest
 
 from tests.helpers import (assert_ledger_balanced, load_catalogue, player_with_team,
                            sqlstate)
+from tests.helpers import steady_clock
+
+
+@pytest.fixture(autouse=True)
+async def _steady_clock(conn):
+    """Day and hour rules below: the game's clock stands still, minutes from midnight UTC and
+    from the top of the hour, so no test here depends on when it runs."""
+    async with steady_clock(conn):
+        yield
 
 
 async def unlocked(conn, uid=1):
@@ -198,7 +208,7 @@ async def test_several_unlocks_come_in_order_and_checkin_queues_none(conn):
     await load_catalogue(conn, n_ssr=30, n_sr=30, n_r=30)
     await conn.fetch("select * from stardust.claim_starter(1)")
     await conn.execute("update stardust.users set checkin_streak = 6,"
-                       " last_checkin = (now() at time zone 'UTC')::date - 1 where user_id = 1")
+                       " last_checkin = (stardust._now() at time zone 'UTC')::date - 1 where user_id = 1")
     await conn.execute("update stardust.users set pulls_made = 99, ssr_pulled = 9"
                        " where user_id = 1")
     await conn.fetchrow("select * from stardust.grant(1, 10000)")

@@ -1,17 +1,18 @@
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
+from bot import clock
 from tests.helpers import load_catalogue, sqlstate, unchanged
 
 CREATE = ("select * from stardust.create_banner(p_name => $1, p_rate_up_ids => $2::int[],"
-          " p_ends_at => $3, p_starts_at => coalesce($4, now()),"
+          " p_ends_at => $3, p_starts_at => coalesce($4, stardust._now()),"
           " p_rate_up_chance => coalesce($5, 0.5), p_spark_cost => coalesce($6, 300))")
 
 
 def later(days=7):
-    return datetime.now(timezone.utc) + timedelta(days=days)
+    return clock.now() + timedelta(days=days)
 
 
 @pytest.fixture
@@ -27,8 +28,8 @@ async def test_create_and_list(cat):
     rows = await cat.fetch("select * from stardust.list_banners()")
     assert [(r["name"], r["is_active"]) for r in rows] == [("Frieren", True), ("Soon", False)]
     assert rows[0]["rate_up_names"] == ["Character 1000", "Character 1004"]
-    await cat.execute("update stardust.banners set starts_at = now() - interval '9 days',"
-                      " ends_at = now() - interval '1 day' where name = 'Frieren'")
+    await cat.execute("update stardust.banners set starts_at = stardust._now() - interval '9 days',"
+                      " ends_at = stardust._now() - interval '1 day' where name = 'Frieren'")
     assert [r["name"] for r in await cat.fetch("select * from stardust.list_banners()")] == ["Soon"]
     assert len(await cat.fetch("select * from stardust.list_banners(true)")) == 2
 
@@ -71,7 +72,7 @@ async def test_rates_disclose_pity(cat):
 async def test_rates_follow_settings_and_banner(cat):
     await cat.execute("select stardust.set_setting('pity_hard', '50')")
     bid = await cat.fetchval("select id from stardust.create_banner('B', array[1000, 1004],"
-                             " now() + interval '1 day', p_rate_up_chance => 0.5)")
+                             " stardust._now() + interval '1 day', p_rate_up_chance => 0.5)")
     rows = {r["rarity"]: r for r in await cat.fetch("select * from stardust.rates($1)", bid)}
     c = consolidated(n=50)
     assert float(rows["SSR"]["consolidated_rate"]) == pytest.approx(c["SSR"], abs=1e-6)

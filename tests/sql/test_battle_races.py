@@ -4,8 +4,18 @@ import asyncio
 import json
 
 import asyncpg
+import pytest
 
 from tests.helpers import assert_ledger_balanced, characters, without_achievements
+from tests.helpers import steady_clock
+
+
+@pytest.fixture(autouse=True)
+async def _steady_clock(conn):
+    """Day and hour rules below: the game's clock stands still, minutes from midnight UTC and
+    from the top of the hour, so no test here depends on when it runs."""
+    async with steady_clock(conn):
+        yield
 
 
 async def setup(conn, users):
@@ -50,8 +60,8 @@ async def test_20_concurrent_claims_by_one_user_on_one_slot(conn, connections):
 async def test_ten_readers_of_an_expired_board_make_one_board(conn, connections):
     await setup(conn, [])
     await conn.fetch("select * from stardust.bounty_board(5)")
-    await conn.execute("update stardust.bounty_boards set starts_at = now() - interval '2 hours',"
-                       " expires_at = now() - interval '1 hour'")
+    await conn.execute("update stardust.bounty_boards set starts_at = stardust._now() - interval '2 hours',"
+                       " expires_at = stardust._now() - interval '1 hour'")
     conns = await connections(10, as_bot=True)
     boards = await asyncio.gather(*(c.fetch("select * from stardust.bounty_board(5, $1)", i)
                                     for i, c in enumerate(conns, 1)))

@@ -9,6 +9,15 @@ import pytest
 
 from tests.helpers import (assert_ledger_balanced, characters, sqlstate, unchanged,
                            without_achievements)
+from tests.helpers import steady_clock
+
+
+@pytest.fixture(autouse=True)
+async def _steady_clock(conn):
+    """Day and hour rules below: the game's clock stands still, minutes from midnight UTC and
+    from the top of the hour, so no test here depends on when it runs."""
+    async with steady_clock(conn):
+        yield
 
 
 @pytest.fixture
@@ -108,7 +117,7 @@ async def test_board_has_three_slots_in_range_and_is_reused(conn, world):
     assert await conn.fetchval("select count(*) from stardust.bounty_boards") == 1
     # expiry: the next read makes a new board
     await conn.execute("update stardust.bounty_boards set starts_at = starts_at - interval"
-                       " '2 hours', expires_at = now() - interval '1 second'")
+                       " '2 hours', expires_at = stardust._now() - interval '1 second'")
     new = await board(conn)
     assert new[0]["board_id"] != rows[0]["board_id"]
     assert await conn.fetchval("select count(*) from stardust.bounty_boards") == 2

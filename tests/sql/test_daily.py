@@ -3,11 +3,22 @@
 import asyncio
 
 import asyncpg
+import pytest
 
 from tests.helpers import (assert_ledger_balanced, load_catalogue, player_with_team, sqlstate,
                            unchanged)
+from tests.helpers import steady_clock
 
-TODAY = "(now() at time zone 'UTC')::date"
+
+@pytest.fixture(autouse=True)
+async def _steady_clock(conn):
+    """Day and hour rules below: the game's clock stands still, minutes from midnight UTC and
+    from the top of the hour, so no test here depends on when it runs."""
+    async with steady_clock(conn):
+        yield
+
+
+TODAY = "(stardust._now() at time zone 'UTC')::date"
 
 
 async def gems(conn, uid=1):

@@ -112,7 +112,7 @@ async def test_a_random_parallel_mix_conserves_everything(conn, connections):
                         json.dumps({"gems": 1}))
     hit = await conn.fetchval("select stardust.team_power(1)")
     await conn.fetchrow("select * from stardust.start_raid(5, 'Mix Boss', $1,"
-                        " now() + interval '1 day')", hit * 12)
+                        " stardust._now() + interval '1 day')", hit * 12)
     conns = await connections(len(users), as_bot=True)
     codes = {}
 

@@ -8,9 +8,20 @@ import hashlib
 import json
 
 import asyncpg
+import pytest
 
 from tests.helpers import (assert_ledger_balanced, load_catalogue, player_with_team, sqlstate,
                            unchanged)
+from tests.helpers import steady_clock
+
+
+@pytest.fixture(autouse=True)
+async def _steady_clock(conn):
+    """Check-ins, daily tasks and shops, hourly bounty boards below: the game's clock stands
+    still, minutes from midnight UTC and the top of the hour (no test depends on when it runs)."""
+    async with steady_clock(conn):
+        yield
+
 
 # snowflake-sized ids: no count, power, seed or other id in the database can spell them
 X = 880_000_000_000_000_001          # the player who asks to be forgotten
@@ -119,7 +130,7 @@ async def world(conn) -> dict:
     for uid in (X, A):
         await q("select * from stardust.redeem_code($1, 'TWO', $2)", uid, f"{uid}-code")
     # a raid A attacks and X finishes, not yet paid: X's damage is part of its arithmetic
-    await q("select * from stardust.start_raid($1, 'Boss', 10000000, now() + interval '1 day')",
+    await q("select * from stardust.start_raid($1, 'Boss', 10000000, stardust._now() + interval '1 day')",
             GUILD)
     raid = (await q("select * from stardust.raid_attack($1, $2, 'a-raid')", A, GUILD))["raid_id"]
     await conn.execute("update stardust.raids set hp = 1000 where id = $1", raid)
@@ -128,7 +139,7 @@ async def world(conn) -> dict:
     kill = await q("select * from stardust.raid_attack($1, $2, 'x-raid')", X, GUILD)
     assert kill["killing_blow"]
     # a raid in another server that X and B attacked, ended and paid
-    await q("select * from stardust.start_raid($1, 'Other', 10000000, now() + interval '1 day')",
+    await q("select * from stardust.start_raid($1, 'Other', 10000000, stardust._now() + interval '1 day')",
             GUILD + 1)
     paid = (await q("select * from stardust.raid_attack($1, $2, 'x-raid2')", X, GUILD + 1))[
         "raid_id"]

@@ -190,7 +190,7 @@ async def test_the_bot_can_never_read_an_unrevealed_seed(conn, bot_conn):
                 "select * from stardust._active_seed()",
                 "select stardust._new_server_seed()",
                 "select stardust._hmac_sha256('a', 'b')",
-                "update stardust.server_seeds set revealed_at = now()"):
+                "update stardust.server_seeds set revealed_at = stardust._now()"):
         with sqlstate("42501"):
             await bot_conn.fetch(sql)
     # what the bot may call, and only that, touches the seeds table
@@ -260,7 +260,7 @@ async def test_nonces_count_every_drawn_unit_and_replays_take_none(tx):
 async def test_spark_and_shop_draw_nothing(tx):
     await load_catalogue(tx)
     banner = await tx.fetchval("select id from stardust.create_banner('B', array[1000],"
-                               " now() + interval '1 day', p_spark_cost => 1)")
+                               " stardust._now() + interval '1 day', p_spark_cost => 1)")
     await tx.execute("select stardust.grant(1, 100000)")
     await tx.fetch("select * from stardust.pull(1, 1, $1)", banner)
     rows = await tx.fetch("select * from stardust.spark(1, $1, 1000)", banner)
@@ -290,7 +290,7 @@ async def played(conn, db_url):
     await fixed_seed(conn)
     banner = await conn.fetchval(
         "select id from stardust.create_banner('Fair', array[1000, 1001, 1006, 1007, 1008],"
-        " now() + interval '1 day')")
+        " stardust._now() + interval '1 day')")
     await conn.execute("select stardust.grant(7, 300000)")
     await conn.fetchrow(SET, 7, "my lucky seed", None)
     shown = await conn.fetchrow("select * from stardust.fairness(7)")

@@ -153,7 +153,7 @@ async def test_conservation_after_a_random_parallel_mix(conn, connections):
     for u in users:
         await conn.execute("select stardust.grant($1, 500000)", u)
     bid = await conn.fetchval("select id from stardust.create_banner('Mix', array[1000, 1003],"
-                              " now() + interval '1 day', p_spark_cost => 20)")
+                              " stardust._now() + interval '1 day', p_spark_cost => 20)")
     workers = await connections(8, as_bot=True)
 
     async def mix(c, seed):

@@ -46,7 +46,7 @@ async def test_create_normalises_and_validates(conn):
                 await conn.fetchrow(CREATE, code, json.dumps(rewards), limit, expires)
         with sqlstate("SDARG"):                    # already expired
             await conn.fetchrow("select * from stardust.create_gift_code('OK1', '{\"gems\": 1}',"
-                                " 1, now() - interval '1 minute')")
+                                " 1, stardust._now() - interval '1 minute')")
         with sqlstate("SDARG"):                    # rewards not an object
             await conn.fetchrow("select * from stardust.create_gift_code('OK1', '[1]', 1)")
 
@@ -79,7 +79,7 @@ async def test_redeem_pays_once_per_player(conn):
 
 async def test_expired_and_exhausted_codes(conn):
     await create(conn, "SOON", limit=5, expires=None)
-    await conn.execute("update stardust.gift_codes set expires_at = now() - interval '1 second'")
+    await conn.execute("update stardust.gift_codes set expires_at = stardust._now() - interval '1 second'")
     await create(conn, "ONE", limit=1)
     for uid in (1, 2):
         await conn.fetchrow("select * from stardust.get_user($1)", uid)

@@ -12,6 +12,16 @@ import asyncpg
 import pytest
 
 from tests.helpers import assert_ledger_balanced, sqlstate, unchanged
+from tests.helpers import steady_clock
+
+
+@pytest.fixture(autouse=True)
+async def _steady_clock(conn):
+    """Day and hour rules below: the game's clock stands still, minutes from midnight UTC and
+    from the top of the hour, so no test here depends on when it runs."""
+    async with steady_clock(conn):
+        yield
+
 
 ADMIN = 4242
 GRANT = ("select * from stardust.grant(p_user_id => $1, p_gems => $2, p_coins => $3,"
@@ -32,7 +42,7 @@ async def set_caps(conn, gems=None, coins=None):
 
 async def used_today(conn):
     row = await conn.fetchrow("select gems, coins from stardust.bot_grant_days"
-                              " where day = (now() at time zone 'UTC')::date")
+                              " where day = (stardust._now() at time zone 'UTC')::date")
     return tuple(row) if row else (0, 0)
 
 

@@ -15,7 +15,7 @@ async def owned(conn):
     await conn.execute("""
         insert into stardust.inventory (user_id, anilist_id, dupe_level, bond_level, obtained_at)
         select 1, anilist_id, (anilist_id * 7) % 11, 1 + (anilist_id % 5),
-               now() - (anilist_id % 9) * interval '1 hour'
+               stardust._now() - (anilist_id % 9) * interval '1 hour'
           from stardust.characters""")
     await conn.execute("insert into stardust.inventory (user_id, anilist_id)"
                        " select 2, min(anilist_id) from stardust.characters")

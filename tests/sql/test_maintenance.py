@@ -11,9 +11,9 @@ async def test_purge_requests_deletes_only_records_older_than_asked(conn):
     old, recent = [uuid.uuid4().hex for _ in range(3)], [uuid.uuid4().hex for _ in range(2)]
     for rid in old + recent:
         await conn.fetch(PULL, 1, rid)
-    await conn.execute("update stardust.requests set created_at = now() - interval '8 days'"
+    await conn.execute("update stardust.requests set created_at = stardust._now() - interval '8 days'"
                        " where request_id = any($1::text[])", old)
-    await conn.execute("update stardust.requests set created_at = now() - interval '6 days'"
+    await conn.execute("update stardust.requests set created_at = stardust._now() - interval '6 days'"
                        " where request_id = any($1::text[])", recent)
     pulls, ledger = (await conn.fetchval("select count(*) from stardust.pulls"),
                      await conn.fetchval("select count(*) from stardust.ledger"))
@@ -33,7 +33,7 @@ async def test_purge_requests_deletes_only_records_older_than_asked(conn):
 async def test_purge_requests_keeps_at_least_a_day_and_is_admin_only(conn, bot_conn):
     await load_catalogue(conn)
     await conn.fetch(PULL, 1, "r1")
-    await conn.execute("update stardust.requests set created_at = now() - interval '2 hours'")
+    await conn.execute("update stardust.requests set created_at = stardust._now() - interval '2 hours'")
     async with unchanged(conn):
         for bad in (None, "23 hours", "-1 day", "0"):
             with sqlstate("SDARG"):
@@ -52,7 +52,7 @@ async def test_purge_racing_pulls_and_retries_loses_no_live_record(conn, connect
         await conn.fetchrow("select * from stardust.get_user($1)", u)
         await conn.execute("select stardust.grant($1, 100000)", u)
     await conn.fetch(PULL, 11, "ancient")
-    await conn.execute("update stardust.requests set created_at = now() - interval '30 days'")
+    await conn.execute("update stardust.requests set created_at = stardust._now() - interval '30 days'")
     conns = await connections(len(users), as_bot=True)
     admin = await connections(2)
 

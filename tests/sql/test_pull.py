@@ -23,7 +23,7 @@ async def banner(conn, rate_up, **kw):
     args = ", ".join(f"p_{k} => {v}" for k, v in kw.items())
     return await conn.fetchval(
         f"select id from stardust.create_banner(p_name => 'B', p_rate_up_ids => $1::int[],"
-        f" p_ends_at => now() + interval '7 days'{', ' + args if args else ''})", rate_up)
+        f" p_ends_at => stardust._now() + interval '7 days'{', ' + args if args else ''})", rate_up)
 
 
 async def copies_held(conn, user):
@@ -96,14 +96,14 @@ async def test_banner_must_exist_and_be_running(gacha):
     async with unchanged(gacha):
         with sqlstate("SDBNR"):
             await pull(gacha, 1, 1, 999)
-    await gacha.execute("update stardust.banners set starts_at = now() + interval '1 day',"
-                        " ends_at = now() + interval '2 days'")
+    await gacha.execute("update stardust.banners set starts_at = stardust._now() + interval '1 day',"
+                        " ends_at = stardust._now() + interval '2 days'")
     async with unchanged(gacha):
         with sqlstate("SDBNR") as err:
             await pull(gacha, 1, 1, bid)
         assert "opens at" in err.value.hint
-    await gacha.execute("update stardust.banners set starts_at = now() - interval '2 days',"
-                        " ends_at = now() - interval '1 day'")
+    await gacha.execute("update stardust.banners set starts_at = stardust._now() - interval '2 days',"
+                        " ends_at = stardust._now() - interval '1 day'")
     async with unchanged(gacha):
         with sqlstate("SDBNR"):
             await pull(gacha, 1, 1, bid)

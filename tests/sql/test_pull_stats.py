@@ -44,7 +44,7 @@ async def stats(make_db):
                             json.dumps(characters(N_SSR, N_SR, N_R)))
         banner = await admin.fetchval(
             "select id from stardust.create_banner('Stats', array[1000, 1001, 1060, 1061, 1062],"
-            " now() + interval '1 day', p_spark_cost => 1000000)")
+            " stardust._now() + interval '1 day', p_spark_cost => 1000000)")
         runs = [(101, SINGLES, 1, "null", 0.11), (102, SINGLES, 1, banner, 0.22),
                 (103, TENS, 10, "null", 0.33), (104, TENS, 10, banner, 0.44)]
         seed = hashlib.sha256(b"stardust pull statistics").digest()

@@ -4,9 +4,20 @@ rewards by damage share paid exactly once."""
 import asyncio
 
 import asyncpg
+import pytest
 
 from tests.helpers import (assert_ledger_balanced, load_catalogue, player_with_team, sqlstate,
                            unchanged)
+from tests.helpers import steady_clock
+
+
+@pytest.fixture(autouse=True)
+async def _steady_clock(conn):
+    """Day and hour rules below: the game's clock stands still, minutes from midnight UTC and
+    from the top of the hour, so no test here depends on when it runs."""
+    async with steady_clock(conn):
+        yield
+
 
 GUILD = 77
 
@@ -14,7 +25,7 @@ GUILD = 77
 async def start_raid(conn, hp=1_000_000, guild=GUILD, name="The Onyx Moon",
                      ends="3 days"):
     return await conn.fetchrow("select * from stardust.start_raid($1, $2, $3,"
-                               " now() + $4::text::interval)", guild, name, hp, ends)
+                               " stardust._now() + $4::text::interval)", guild, name, hp, ends)
 
 
 async def attack(conn, uid, guild=GUILD, rid=None):
@@ -162,8 +173,8 @@ async def test_time_running_out_ends_a_raid_and_pays_what_was_dealt(conn):
     await world(conn)
     raid = await start_raid(conn, 10_000_000)
     dmg = (await attack(conn, 1))["damage"]
-    await conn.execute("update stardust.raids set starts_at = now() - interval '2 days',"
-                       " ends_at = now() - interval '1 minute'")
+    await conn.execute("update stardust.raids set starts_at = stardust._now() - interval '2 days',"
+                       " ends_at = stardust._now() - interval '1 minute'")
     async with unchanged(conn):
         with sqlstate("SDDON"):
             await attack(conn, 2)
@@ -194,8 +205,8 @@ async def test_only_the_owner_ends_a_running_raid_early(conn, bot_conn):
         with sqlstate("SDARG"):
             await bot_conn.fetch("select * from stardust.end_raid(p_raid_id => $1,"
                                  " p_force => true)", raid["id"])
-    await conn.execute("update stardust.raids set starts_at = now() - interval '2 days',"
-                       " ends_at = now() - interval '1 second'")
+    await conn.execute("update stardust.raids set starts_at = stardust._now() - interval '2 days',"
+                       " ends_at = stardust._now() - interval '1 second'")
     assert len(await bot_conn.fetch("select * from stardust.end_raid($1)", raid["id"])) == 1
     raid = await start_raid(conn)
     assert await conn.fetch("select * from stardust.end_raid($1, true)", raid["id"]) == []

@@ -67,7 +67,7 @@ async def test_profile(conn, owned):
 
 async def test_list_banners_features_units_in_order(conn, owned):
     await conn.execute("select stardust.create_banner('B', array[1002, 1000],"
-                       " now() + interval '1 day')")
+                       " stardust._now() + interval '1 day')")
     (row,) = await conn.fetch("select * from stardust.list_banners()")
     featured = __import__("json").loads(row["featured"])
     assert [(f["anilist_id"], f["rarity"]) for f in featured] == [(1002, "SR"), (1000, "SSR")]

@@ -18,6 +18,16 @@ import asyncpg
 import pytest
 
 from tests.helpers import db_state, load_catalogue, player_with_team, sqlstate
+from tests.helpers import steady_clock
+
+
+@pytest.fixture(autouse=True)
+async def _steady_clock(conn):
+    """Check-ins, daily tasks and shops, hourly bounty boards below: the game's clock stands
+    still, minutes from midnight UTC and the top of the hour (no test depends on when it runs)."""
+    async with steady_clock(conn):
+        yield
+
 
 RID = "replay-1"
 ME, THEM, GUILD = 1, 2, 77
@@ -88,7 +98,7 @@ async def banner(conn: Conn) -> Ctx:
     ctx = await rich(conn)
     ctx["banner"] = await conn.fetchval(
         "select id from stardust.create_banner('Replay', array[1000, 1001],"
-        " now() + interval '1 day')")
+        " stardust._now() + interval '1 day')")
     await conn.execute("update stardust.users set banner_points = 1000, points_banner_id = $2"
                        " where user_id = $1", ME, ctx["banner"])
     return ctx
@@ -126,7 +136,7 @@ async def gift_codes(conn: Conn) -> Ctx:
 async def weak_raid(conn: Conn) -> Ctx:
     ctx = await team(conn)
     ctx["raid"] = await conn.fetchval("select id from stardust.start_raid($1, 'Boss', 10,"
-                                      " now() + interval '1 day')", GUILD)
+                                      " stardust._now() + interval '1 day')", GUILD)
     return ctx
 
 

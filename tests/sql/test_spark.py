@@ -12,7 +12,7 @@ async def sparkable(conn):
     await load_catalogue(conn)
     bid = await conn.fetchval(
         "select id from stardust.create_banner(p_name => 'B', p_rate_up_ids => array[1000, 1005],"
-        " p_ends_at => now() + interval '7 days', p_spark_cost => 10)")
+        " p_ends_at => stardust._now() + interval '7 days', p_spark_cost => 10)")
     await conn.fetch("select * from stardust.pull(1, 10, $1)", bid)
     return conn, bid
 
@@ -46,7 +46,7 @@ async def test_not_enough_points_or_points_of_another_banner(sparkable):
     conn, bid = sparkable
     other = await conn.fetchval(
         "select id from stardust.create_banner(p_name => 'C', p_rate_up_ids => array[1001],"
-        " p_ends_at => now() + interval '7 days', p_spark_cost => 1)")
+        " p_ends_at => stardust._now() + interval '7 days', p_spark_cost => 1)")
     async with unchanged(conn):
         with sqlstate("SDSPK"):                 # the 10 points belong to banner B
             await conn.fetch(SPARK, 1, other, 1001, None)
@@ -66,8 +66,8 @@ async def test_bad_unit_or_banner(sparkable):
             await conn.fetch(SPARK, 1, bid, None, None)
         with sqlstate("SDBNR"):
             await conn.fetch(SPARK, 1, 12345, 1000, None)
-    await conn.execute("update stardust.banners set starts_at = now() - interval '2 days',"
-                       " ends_at = now() - interval '1 second'")
+    await conn.execute("update stardust.banners set starts_at = stardust._now() - interval '2 days',"
+                       " ends_at = stardust._now() - interval '1 second'")
     async with unchanged(conn):
         with sqlstate("SDBNR"):
             await conn.fetch(SPARK, 1, bid, 1000, None)

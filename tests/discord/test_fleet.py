@@ -210,9 +210,9 @@ async def test_every_component_works_after_its_process_restarted(fleet):
 
     fake, guild = fleet.fake, GUILDS[1]
     users = {"inventory": 5120, "scrap": 5121, "forget": 5122}
-    for user in users.values():
+    for user, pulls in ((users["inventory"], 2), (users["scrap"], 1)):   # 2 pages; R units
         await fleet.admin.execute("select stardust.grant($1, 20000)", user)
-        for _ in range(2):
+        for _ in range(pulls):
             p = slash(fake, "pull", user, guild_id=guild, count=10)
             await fake.send_event("INTERACTION_CREATE", p)
             await answered(fake, p)
@@ -254,6 +254,40 @@ async def test_every_component_works_after_its_process_restarted(fleet):
         " using (anilist_id) where i.user_id = $1 and c.rarity = 'R'", users["scrap"]) == 0
 
 
+async def test_sigterm_finishes_the_interaction_in_flight_then_exits_0(fleet):
+    """SIGTERM while a /pull waits on the database: the process stops taking interactions
+    (its health says so), answers the one in flight, and exits 0."""
+    fake, proc, user = fleet.fake, fleet.procs[0], 5130
+    await fleet.admin.execute("select stardust.grant($1, 3000)", user)
+    blocker = await asyncpg.connect(fleet.url)
+    tx = blocker.transaction()
+    await tx.start()
+    await blocker.execute("select 1 from stardust.users where user_id = $1 for update", user)
+    p = slash(fake, "pull", user, guild_id=GUILDS[0], count=1)
+    await fake.send_event("INTERACTION_CREATE", p)
+    deadline = time.monotonic() + 10
+    while (await proc.metrics()).get(("stardust_interactions_in_flight", ())) != 1:
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.05)
+    proc.proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while True:                                   # the gateway closes first
+        status, body = await proc.get("/healthz")
+        if status == 503 and body["draining"] and not fake.sessions.get(0):
+            break
+        assert time.monotonic() < deadline, body
+        await asyncio.sleep(0.05)
+    assert proc.proc.poll() is None               # still finishing the pull
+    await tx.commit()                             # the database answers now
+    await blocker.close()
+    data = await answered(fake, p)
+    assert data["embeds"] and "Something went wrong" not in json.dumps(data)
+    assert await asyncio.to_thread(proc.proc.wait, 20) == 0
+    assert await fleet.admin.fetchval(
+        "select count(*) from stardust.pulls where request_id = $1", p["id"]) == 1
+    await proc.start()
+
+
 async def test_rolling_restart_under_load_answers_everything_once(fleet):
     """Players keep pulling in a guild of each shard while each process in turn gets SIGTERM
     and is started again. A player who sees no answer in Discord's 3 s retries with a new
@@ -291,12 +325,12 @@ async def test_rolling_restart_under_load_answers_everything_once(fleet):
         await asyncio.gather(*tasks)
 
     load = asyncio.create_task(stream())
-    await asyncio.sleep(1.0)
+    await asyncio.sleep(0.5)
     for shard in (0, 1):
         seconds = await fleet.procs[shard].stop()
         assert seconds < 15
         await fleet.procs[shard].start()
-        await asyncio.sleep(1.0)
+        await asyncio.sleep(0.5)
     stop.set()
     await asyncio.wait_for(load, 60)
 

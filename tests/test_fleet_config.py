@@ -51,3 +51,20 @@ def test_run_refuses_a_shard_id_out_of_range_in_one_line():
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     (line,) = proc.stderr.strip().splitlines()
     assert line.startswith("stardust: SHARD_IDS") and "SHARD_COUNT=2" in line
+
+
+def test_no_component_waits_in_memory():
+    """Buttons are answered by any process owning the shard, after any restart: no handler
+    waits for a click in memory (interactions.py's wait_for_component, its Paginator), every
+    component callback is a custom_id prefix (tests/discord/test_fleet.py clicks each one
+    after a restart)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "bot"
+    for path in root.rglob("*.py"):
+        text = path.read_text()
+        assert not re.search(r"wait_for_component|wait_for_modal|paginators|Paginator",
+                             text), path
+        for arg in re.findall(r"@component_callback\((.*)\)", text):
+            assert re.fullmatch(r're\.compile\(r"\^\w+:"\)', arg), (path, arg)

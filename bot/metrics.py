@@ -75,7 +75,8 @@ class Metrics:
                                "Interactions being handled now.", registry=r)
         self.dropped = Counter(
             "stardust_interactions_dropped", "Interactions not handled, by reason: "
-            "foreign_shard (the guild's shard belongs to another process), shutting_down.",
+            "foreign_shard (the guild's shard belongs to another process), not_ready (before "
+            "the client started).",
             ["reason"], registry=r)
         self.answered_elsewhere = Counter(
             "stardust_interactions_answered_elsewhere", "Interactions Discord had already seen "

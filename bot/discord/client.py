@@ -199,6 +199,11 @@ class StardustClient(interactions.AutoShardedClient):
                             data.get("id"), guild_id, shard_of(guild_id, self.total_shards),
                             self.shard_ids)
                 return
+            if not self._startup:
+                # interactions.py ignores it too (its commands are not known yet)
+                self.metrics.dropped.labels("not_ready").inc()
+                await handler(event)
+                return
             name = command_name(data)
             holder: dict = {}
             token = _current.set(holder)

@@ -4,6 +4,8 @@ the gateway per shard."""
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -31,7 +33,17 @@ def count(m: dict, command: str, outcome: str) -> float:
     return m.get(("stardust_commands_total", (("command", command), ("outcome", outcome))), 0)
 
 
+async def settled(bot) -> None:
+    """Earlier tests' interactions (the bot is shared) have all been answered."""
+    for _ in range(200):
+        if bot.client.in_flight == 0:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("interactions still in flight")
+
+
 async def test_metrics_count_commands_by_outcome(bot, unused_tcp_port, monkeypatch):
+    await settled(bot)
     before = await scrape(bot, unused_tcp_port)
     await bot.admin.execute("select stardust.grant(301, 5000)")
     await answer(bot, slash(bot.fake, "pull", 301, count=1))                    # ok
@@ -45,6 +57,7 @@ async def test_metrics_count_commands_by_outcome(bot, unused_tcp_port, monkeypat
     monkeypatch.setattr(gacha, "rates", broken)
     await answer(bot, slash(bot.fake, "rates", 303))                            # internal
     await answer(bot, slash(bot.fake, "team", 304, "view"))                     # a subcommand
+    await settled(bot)
     after = await scrape(bot, unused_tcp_port)
 
     def delta(command, outcome):
@@ -60,6 +73,7 @@ async def test_metrics_count_commands_by_outcome(bot, unused_tcp_port, monkeypat
     render = ("stardust_command_render_seconds_sum", (("command", "/pull"),))
     assert after[render] > before.get(render, 0)                  # so was the image
     assert after[("stardust_gateway_connected", (("shard", "0"),))] == 1
+    assert after[("stardust_gateway_sessions_total", (("shard", "0"),))] >= 1
     assert after[("stardust_db_pool_connections", (("state", "waiting"),))] == 0
     assert after[("stardust_db_pool_connections", (("state", "max"),))] == 10
     assert after[("stardust_interactions_in_flight", ())] == 0

@@ -79,6 +79,7 @@ class FakeDiscord:
         self.refused_callbacks: list[str] = []     # ids answered a second time (40060)
         self.delivered: dict[str, int] = {}        # interaction id -> shard it went to
         self._session_opened = asyncio.Condition()
+        self._resumable: dict[str, int] = {}       # session id -> shard
         self._seq = 0
         self._changed = asyncio.Condition()
         self.identified = asyncio.Event()
@@ -222,13 +223,26 @@ class FakeDiscord:
                 data = json.loads(msg.data)
                 if data.get("op") == 1:                           # heartbeat
                     await ws.send_str(json.dumps({"op": 11}))
+                elif data.get("op") == 6:                         # resume
+                    shard = self._resumable.get(data["d"].get("session_id"))
+                    if shard is None:
+                        await ws.send_str(json.dumps({"op": 9, "d": False}))
+                        continue
+                    self._seq += 1
+                    await ws.send_str(json.dumps({"op": 0, "t": "RESUMED", "s": self._seq,
+                                                  "d": {}}))
+                    async with self._session_opened:
+                        self.sessions.setdefault(shard, []).append(ws)
+                        self._session_opened.notify_all()
                 elif data.get("op") == 2:                         # identify
                     shard_id, count = (data["d"].get("shard") or [0, 1])
                     shard, self.shard_count = int(shard_id), int(count)
+                    session_id = f"fake-session-{snowflake()}"
+                    self._resumable[session_id] = shard
                     self._seq += 1
                     await ws.send_str(json.dumps({"op": 0, "t": "READY", "s": self._seq, "d": {
                         "v": 10, "user": BOT_USER, "guilds": [],
-                        "session_id": f"fake-session-{snowflake()}",
+                        "session_id": session_id,
                         "resume_gateway_url": f"ws://127.0.0.1:{self.port}/ws",
                         "shard": [shard, self.shard_count],
                         "application": {"id": APP_ID, "flags": 0}}}))
@@ -240,6 +254,13 @@ class FakeDiscord:
             if shard is not None and ws in self.sessions.get(shard, []):
                 self.sessions[shard].remove(ws)
         return ws
+
+    async def request_reconnect(self, shard: int) -> None:
+        """Opcode 7, as Discord sends before moving a session: the client reconnects and
+        resumes."""
+        for ws in list(self.sessions.get(shard, [])):
+            self.sessions[shard].remove(ws)
+            await ws.send_str(json.dumps({"op": 7, "d": None}))
 
     def shard_of(self, data: dict) -> int:
         guild = data.get("guild_id")

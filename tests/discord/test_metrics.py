@@ -89,3 +89,20 @@ async def test_each_client_has_its_own_registry(bot):
     assert other.metrics.registry.get_sample_value("stardust_commands_total", labels) == 1
     assert bot.client.metrics.registry.get_sample_value("stardust_commands_total",
                                                         labels) == mine
+
+
+async def test_a_gateway_reconnect_is_counted_per_shard(bot):
+    """Discord asks the session to reconnect (opcode 7): the shard resumes, the reconnection
+    is counted, and the bot still answers."""
+    registry = bot.client.metrics.registry
+    labels = {"shard": "0", "resume": "true"}
+    before = registry.get_sample_value("stardust_gateway_reconnects_total", labels) or 0
+    await bot.fake.request_reconnect(0)
+    for _ in range(200):
+        if (registry.get_sample_value("stardust_gateway_reconnects_total", labels) or 0) \
+                > before and bot.fake.sessions.get(0):
+            break
+        await asyncio.sleep(0.05)
+    assert registry.get_sample_value("stardust_gateway_reconnects_total", labels) == before + 1
+    call, data = await answer(bot, slash(bot.fake, "rates", 305))
+    assert data["embeds"]

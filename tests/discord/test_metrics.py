@@ -45,18 +45,18 @@ async def settled(bot) -> None:
 async def test_metrics_count_commands_by_outcome(bot, unused_tcp_port, monkeypatch):
     await settled(bot)
     before = await scrape(bot, unused_tcp_port)
-    await bot.admin.execute("select stardust.grant(301, 5000)")
-    await answer(bot, slash(bot.fake, "pull", 301, count=1))                    # ok
-    await bot.admin.execute("select stardust.grant(302, -10000)")
-    await answer(bot, slash(bot.fake, "pull", 302, count=10))                   # SDNSF
+    await bot.admin.execute("select stardust.grant(931, 5000)")
+    await answer(bot, slash(bot.fake, "pull", 931, count=1))                    # ok
+    await bot.admin.execute("select stardust.grant(932, -10000)")
+    await answer(bot, slash(bot.fake, "pull", 932, count=10))                   # SDNSF
 
     from bot.handlers import gacha
 
     async def broken(*args, **kwargs):
         raise RuntimeError("a bug")
     monkeypatch.setattr(gacha, "rates", broken)
-    await answer(bot, slash(bot.fake, "rates", 303))                            # internal
-    await answer(bot, slash(bot.fake, "team", 304, "view"))                     # a subcommand
+    await answer(bot, slash(bot.fake, "rates", 933))                            # internal
+    await answer(bot, slash(bot.fake, "team", 934, "view"))                     # a subcommand
     await settled(bot)
     after = await scrape(bot, unused_tcp_port)
 
@@ -104,5 +104,5 @@ async def test_a_gateway_reconnect_is_counted_per_shard(bot):
             break
         await asyncio.sleep(0.05)
     assert registry.get_sample_value("stardust_gateway_reconnects_total", labels) == before + 1
-    call, data = await answer(bot, slash(bot.fake, "rates", 305))
+    call, data = await answer(bot, slash(bot.fake, "rates", 935))
     assert data["embeds"]

@@ -41,8 +41,9 @@ def pct(samples: list[float], q: float) -> float:
 
 
 async def interaction_latency(url: str, n: int, art_dir: Path,
-                              rate: float) -> tuple[list[float], list[float]]:
-    """(paced samples, back-to-back samples), seconds."""
+                              rate: float) -> tuple[list[float], list[float], dict]:
+    """(paced samples, back-to-back samples) in seconds, and where the bot's time went
+    (its own /metrics: seconds summed over every /pull)."""
     admin = await asyncpg.connect(url)
     await admin.execute("select stardust.upsert_characters($1::jsonb)",
                         json.dumps(characters(250, 1250, 3000)))
@@ -75,7 +76,14 @@ async def interaction_latency(url: str, n: int, art_dir: Path,
         await db.close()
         await admin.close()
         await fake.stop()
-    return paced, burst
+    spent = {}
+    for family in client.metrics.registry.collect():
+        for sample in family.samples:
+            if sample.name.endswith("_sum") and sample.labels.get("command", "/pull") == "/pull":
+                key = sample.name[:-4] + (f"{{{sample.labels['lock']}}}"
+                                          if "lock" in sample.labels else "")
+                spent[key] = spent.get(key, 0.0) + sample.value
+    return paced, burst, spent
 
 
 def render_times() -> list[tuple[str, float, float]]:
@@ -98,7 +106,7 @@ def main() -> None:
         cluster.ensure_database("bench")
         url = cluster.url("bench")
         migrate.migrate(url)
-        paced, burst = asyncio.run(interaction_latency(url, args.n,
+        paced, burst, spent = asyncio.run(interaction_latency(url, args.n,
                                                        cluster.datadir.parent / "art", args.rate))
     print(f"/pull count:10, INTERACTION_CREATE -> reply posted ({args.n} interactions each):")
     for label, s in ((f"paced, {args.rate:g}/s", paced), ("back to back", burst)):
@@ -107,6 +115,10 @@ def main() -> None:
     print("  (target p99 <= 150 ms. Back to back, interactions.py's own throttle of 45 REST\n"
           "   calls per second - interaction responses included, which Discord exempts - adds\n"
           "   ~300 ms to every ~22nd reply.)")
+    total = spent.get("stardust_command_seconds", 0.0) or 1.0
+    print("\nwhere the bot's time went (its /metrics, every /pull summed):")
+    for key, value in sorted(spent.items()):
+        print(f"  {key:<50} {value:8.2f} s  {value / total:6.1%}")
     print("\nrender times (ms):")
     print(f"  {'image':<22} {'median':>8} {'p95':>8}")
     for name, med, p95 in render_times():

@@ -191,23 +191,35 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.db import Database
     from bot.discord import Services
     from bot.discord.client import serve
+    from bot.fleet import ShardError
 
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = config.BotSettings()
+    try:
+        settings = config.BotSettings()
+    except ShardError as exc:
+        raise CliError(f"{exc} (see `stardust run --help`)") from None
     if not settings.token:
         return _fail("DISCORD_TOKEN is not set (see `stardust run --help`)")
     url = database()
+    if settings.api_url:
+        from interactions.api.http.route import Route
 
-    async def main() -> None:
+        Route.BASE = settings.api_url
+
+    async def main() -> int:
         db = await Database.connect(url, statement_cache=settings.statement_cache,
                                     max_size=settings.pool_size)
         services = Services(db=db, art=ArtCache(), admin_ids=settings.admin_ids)
-        await serve(services, token=settings.token, dev_guild_id=settings.dev_guild_id,
-                    health_host=settings.health_host, health_port=settings.health_port)
+        return await serve(services, token=settings.token, dev_guild_id=settings.dev_guild_id,
+                           health_host=settings.health_host, health_port=settings.health_port,
+                           shard_count=settings.shard_count, shard_ids=settings.shard_ids,
+                           shutdown_timeout=settings.shutdown_timeout)
 
-    asyncio.run(main())
-    return 0
+    try:
+        return asyncio.run(main())
+    except ShardError as exc:
+        raise CliError(str(exc)) from None
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

@@ -53,8 +53,17 @@ class BotSettings:
     ADMIN_IDS             comma-separated Discord user ids allowed to use /admin
     DB_STATEMENT_CACHE    0 behind PgBouncer / Supabase's pooler in transaction mode (default 1)
     DB_POOL_SIZE          connections in the pool (default 10)
-    HEALTH_PORT           port of the HTTP /healthz endpoint (default 8080; 0 disables)
+    HEALTH_PORT           port of GET /healthz (each shard: connected, latency) and GET /metrics
+                          (Prometheus) (default 8080; 0 disables); one per process on a host
     HEALTH_HOST           its address (default 0.0.0.0)
+    SHARD_COUNT           total Discord shards of the fleet (default: Discord's recommendation
+                          from GET /gateway/bot); the same on every process
+    SHARD_IDS             the shards this process runs: ids and ranges such as 0-3,8 (default:
+                          all); needs SHARD_COUNT. A guild's shard is (guild_id >> 22) %
+                          SHARD_COUNT, direct messages go to shard 0 (docs/SCALING.md)
+    SHUTDOWN_TIMEOUT      seconds SIGTERM waits for interactions in flight (default 10)
+    DISCORD_API_URL       Discord's REST base (default https://discord.com/api/v10), e.g. an
+                          HTTP proxy that shares rate limits across the fleet
     STARDUST_ART_CACHE    where character art is cached (default ~/.cache/stardust/art)
     """
 
@@ -68,3 +77,9 @@ class BotSettings:
         self.pool_size = int(env.get("DB_POOL_SIZE", "10"))
         self.health_port = int(env.get("HEALTH_PORT", "8080") or 0)
         self.health_host = env.get("HEALTH_HOST", "0.0.0.0")
+        from bot.fleet import parse_shard_count, parse_shard_ids
+
+        self.shard_count = parse_shard_count(env.get("SHARD_COUNT"))
+        self.shard_ids = parse_shard_ids(env.get("SHARD_IDS"), self.shard_count)
+        self.shutdown_timeout = float(env.get("SHUTDOWN_TIMEOUT", "10") or 10)
+        self.api_url = env.get("DISCORD_API_URL", "").strip().rstrip("/") or None

@@ -8,15 +8,19 @@ never message text.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
 import re
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
 from asyncpg import Record
+
+from bot.timing import add_db_time
 
 log = logging.getLogger(__name__)
 
@@ -149,25 +153,54 @@ class Database:
 
     def __init__(self, pool: asyncpg.Pool):
         self.pool = pool
+        self.waiting = 0                  # callers waiting for a connection (metrics)
 
     @classmethod
     async def connect(cls, url: str, *, statement_cache: bool = True, **kwargs: Any) -> Database:
         return cls(await create_pool(url, statement_cache=statement_cache, **kwargs))
 
-    async def close(self) -> None:
-        await self.pool.close()
+    async def close(self, timeout: float | None = None) -> None:
+        """Close the pool: wait for connections in use (at most `timeout` seconds, then
+        terminate them)."""
+        if timeout is None:
+            await self.pool.close()
+            return
+        try:
+            await asyncio.wait_for(self.pool.close(), timeout)
+        except asyncio.TimeoutError:
+            log.warning("database pool did not close in %.0f s: terminating it", timeout)
+            self.pool.terminate()
+
+    def pool_stats(self) -> dict[str, int]:
+        size, idle = self.pool.get_size(), self.pool.get_idle_size()
+        return {"in_use": size - idle, "idle": idle, "waiting": self.waiting,
+                "max": self.pool.get_max_size()}
+
+    async def _call(self, method: str, sql: str, *args: Any) -> Any:
+        """One statement on a pooled connection; its time (the wait for a connection
+        included) is added to the interaction's database time (bot.metrics)."""
+        start = time.perf_counter()
+        self.waiting += 1
+        waiting = True
+        try:
+            async with self.pool.acquire() as conn:
+                self.waiting -= 1
+                waiting = False
+                async with _game_errors():
+                    return await getattr(conn, method)(sql, *args)
+        finally:
+            if waiting:
+                self.waiting -= 1
+            add_db_time(time.perf_counter() - start)
 
     async def _fetch(self, sql: str, *args: Any) -> list[Record]:
-        async with _game_errors():
-            return await self.pool.fetch(sql, *args)
+        return await self._call("fetch", sql, *args)
 
     async def _fetchrow(self, sql: str, *args: Any) -> Record | None:
-        async with _game_errors():
-            return await self.pool.fetchrow(sql, *args)
+        return await self._call("fetchrow", sql, *args)
 
     async def _fetchval(self, sql: str, *args: Any) -> Any:
-        async with _game_errors():
-            return await self.pool.fetchval(sql, *args)
+        return await self._call("fetchval", sql, *args)
 
     async def ping(self) -> bool:
         try:

@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from bot import clock
 from bot.db import Database, GameError
+from bot.timing import add_render_time
 
 RARITY_COLOUR = {"SSR": 0xFFC400, "SR": 0xAA5AFF, "R": 0x4696FF, "UR": 0xFF466E}
 OK_COLOUR = 0x57F287
@@ -114,7 +115,11 @@ class Context:
 
     async def render(self, fn: Callable[..., bytes], *args: Any, **kwargs: Any) -> bytes:
         """Run a renderer (pure, CPU-bound) off the event loop."""
-        return await asyncio.to_thread(fn, *args, **kwargs)
+        start = time.perf_counter()
+        try:
+            return await asyncio.to_thread(fn, *args, **kwargs)
+        finally:
+            add_render_time(time.perf_counter() - start)
 
 
 # --- items ---------------------------------------------------------------------------------

@@ -1,14 +1,24 @@
 """A fake Discord for end-to-end tests: REST API and gateway on 127.0.0.1.
 
 The real interactions.py client is pointed at it (its REST base is the class attribute
-`interactions.api.http.route.Route.BASE`; the gateway URL comes from `GET /gateway`). The
-fake records every REST call, stores the commands the bot registers, and lets a test deliver
-gateway events (INTERACTION_CREATE) and wait for the bot's answers.
+`interactions.api.http.route.Route.BASE`, or DISCORD_API_URL for `stardust run`; the gateway
+URL comes from `GET /gateway`). The fake records every REST call, stores the commands the bot
+registers, and lets a test deliver gateway events (INTERACTION_CREATE) and wait for the bot's
+answers.
+
+Sharding as Discord does it: each gateway session IDENTIFYs with `[shard_id, shard_count]`;
+an event of a guild goes to every open session of shard `(guild_id >> 22) % shard_count`
+(direct messages to shard 0), never to another shard's sessions. An event for a shard with no
+open session waits (up to `hold` seconds) for one to IDENTIFY. With `one_response` (as Discord
+does), an interaction accepts one initial response: a second callback is refused with 400,
+code 40060; without it (the default, for tests that re-deliver an event to see the replayed
+answer) every callback is accepted.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import itertools
 import json
@@ -54,11 +64,22 @@ class Call:
 
 
 class FakeDiscord:
-    def __init__(self) -> None:
+    def __init__(self, one_response: bool = False) -> None:
+        self.one_response = one_response
         self.calls: list[Call] = []
         self.commands: dict[str, list[dict]] = {}          # scope ("global" | guild) -> commands
         self.messages: dict[str, dict] = {}                # interaction token -> @original
         self._ws: web.WebSocketResponse | None = None
+        self.sessions: dict[int, list[web.WebSocketResponse]] = {}   # shard -> open sessions
+        self.shard_count = 1                       # what IDENTIFY said (the last one)
+        self.recommended_shards = 1                # GET /gateway/bot
+        self.max_concurrency = 1
+        self.hold = 15.0
+        self.acknowledged: set[str] = set()        # interaction ids with an initial response
+        self.refused_callbacks: list[str] = []     # ids answered a second time (40060)
+        self.delivered: dict[str, int] = {}        # interaction id -> shard it went to
+        self._session_opened = asyncio.Condition()
+        self._resumable: dict[str, int] = {}       # session id -> shard
         self._seq = 0
         self._changed = asyncio.Condition()
         self.identified = asyncio.Event()
@@ -77,8 +98,9 @@ class FakeDiscord:
         self.port = site._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
-        if self._ws is not None and not self._ws.closed:
-            await self._ws.close()
+        for ws in [w for ws in self.sessions.values() for w in ws] + [self._ws]:
+            if ws is not None and not ws.closed:
+                await ws.close()
         if self.runner is not None:
             await self.runner.cleanup()
 
@@ -127,10 +149,12 @@ class FakeDiscord:
         if path == "/gateway":
             return json_response({"url": f"ws://127.0.0.1:{self.port}/ws"})
         if path == "/gateway/bot":
-            return json_response({"url": f"ws://127.0.0.1:{self.port}/ws", "shards": 1,
+            return json_response({"url": f"ws://127.0.0.1:{self.port}/ws",
+                                  "shards": self.recommended_shards,
                                   "session_start_limit": {"total": 1000, "remaining": 1000,
                                                           "reset_after": 0,
-                                                          "max_concurrency": 1}})
+                                                          "max_concurrency":
+                                                              self.max_concurrency}})
         if path == "/users/@me/channels" and m == "POST":       # open a DM (DM interactions)
             recipient = str((body or {}).get("recipient_id"))
             return json_response({"id": f"83{recipient[-16:]:0>16}", "type": 1,
@@ -143,13 +167,18 @@ class FakeDiscord:
             if m == "PUT":
                 stored = []
                 for cmd in body or []:
-                    stored.append({**cmd, "id": cmd.get("id") or snowflake(),
+                    stored.append({"type": 1, **cmd, "id": cmd.get("id") or snowflake(),
                                    "application_id": APP_ID, "version": snowflake(),
                                    **({"guild_id": scope} if scope != "global" else {})})
                 self.commands[scope] = stored
                 return json_response(stored)
         if parts[:1] == ["interactions"] and parts[-1] == "callback":
             token = parts[2]
+            if self.one_response and parts[1] in self.acknowledged:
+                self.refused_callbacks.append(parts[1])
+                return json_response({"message": "Interaction has already been acknowledged.",
+                                      "code": 40060}, 400)
+            self.acknowledged.add(parts[1])
             if body and body.get("type") in (4, 7) and body.get("data"):
                 self.messages[token] = self._message(body["data"], files)
             return web.Response(status=204)
@@ -185,24 +214,88 @@ class FakeDiscord:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         self._ws = ws
+        shard = None
         await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 45000}}))
-        async for msg in ws:
-            if msg.type != WSMsgType.TEXT:
-                continue
-            data = json.loads(msg.data)
-            if data.get("op") == 1:                               # heartbeat
-                await ws.send_str(json.dumps({"op": 11}))
-            elif data.get("op") == 2:                             # identify
-                await self.send_event("READY", {
-                    "v": 10, "user": BOT_USER, "guilds": [], "session_id": "fake-session",
-                    "resume_gateway_url": f"ws://127.0.0.1:{self.port}/ws",
-                    "shard": [0, 1], "application": {"id": APP_ID, "flags": 0}})
-                self.identified.set()
+        try:
+            async for msg in ws:
+                if msg.type != WSMsgType.TEXT:
+                    continue
+                data = json.loads(msg.data)
+                if data.get("op") == 1:                           # heartbeat
+                    await ws.send_str(json.dumps({"op": 11}))
+                elif data.get("op") == 6:                         # resume
+                    shard = self._resumable.get(data["d"].get("session_id"))
+                    if shard is None:
+                        await ws.send_str(json.dumps({"op": 9, "d": False}))
+                        continue
+                    self._seq += 1
+                    await ws.send_str(json.dumps({"op": 0, "t": "RESUMED", "s": self._seq,
+                                                  "d": {}}))
+                    async with self._session_opened:
+                        self.sessions.setdefault(shard, []).append(ws)
+                        self._session_opened.notify_all()
+                elif data.get("op") == 2:                         # identify
+                    shard_id, count = (data["d"].get("shard") or [0, 1])
+                    shard, self.shard_count = int(shard_id), int(count)
+                    session_id = f"fake-session-{snowflake()}"
+                    self._resumable[session_id] = shard
+                    self._seq += 1
+                    await ws.send_str(json.dumps({"op": 0, "t": "READY", "s": self._seq, "d": {
+                        "v": 10, "user": BOT_USER, "guilds": [],
+                        "session_id": session_id,
+                        "resume_gateway_url": f"ws://127.0.0.1:{self.port}/ws",
+                        "shard": [shard, self.shard_count],
+                        "application": {"id": APP_ID, "flags": 0}}}))
+                    async with self._session_opened:
+                        self.sessions.setdefault(shard, []).append(ws)
+                        self._session_opened.notify_all()
+                    self.identified.set()
+        finally:
+            if shard is not None and ws in self.sessions.get(shard, []):
+                self.sessions[shard].remove(ws)
         return ws
 
-    async def send_event(self, name: str, data: dict) -> None:
+    async def request_reconnect(self, shard: int) -> None:
+        """Opcode 7, as Discord sends before moving a session: the client reconnects and
+        resumes."""
+        for ws in list(self.sessions.get(shard, [])):
+            self.sessions[shard].remove(ws)
+            await ws.send_str(json.dumps({"op": 7, "d": None}))
+
+    def shard_of(self, data: dict) -> int:
+        guild = data.get("guild_id")
+        return (int(guild) >> 22) % self.shard_count if guild else 0
+
+    async def _open_sessions(self, shard: int, hold: float) -> list[web.WebSocketResponse]:
+        if hold <= 0:
+            return [w for w in self.sessions.get(shard, []) if not w.closed]
+
+        async def opened() -> list[web.WebSocketResponse]:
+            async with self._session_opened:
+                while not [w for w in self.sessions.get(shard, []) if not w.closed]:
+                    await self._session_opened.wait()
+                return [w for w in self.sessions[shard] if not w.closed]
+        return await asyncio.wait_for(opened(), hold)
+
+    async def send_event(self, name: str, data: dict, shard: int | None = None,
+                         hold: float | None = None) -> int:
+        """Deliver an event as Discord does: to every open session of the guild's shard
+        (`shard` overrides the routing: a misrouted event, for tests of the bot's guard).
+        With no open session it waits `hold` seconds (default `self.hold`) for one; with
+        hold=0 it is not delivered at all, as Discord fails an interaction nobody receives.
+        Returns how many sessions it was sent to."""
+        shard = self.shard_of(data) if shard is None else shard
+        sessions = await self._open_sessions(shard, self.hold if hold is None else hold)
         self._seq += 1
-        await self._ws.send_str(json.dumps({"op": 0, "t": name, "s": self._seq, "d": data}))
+        frame = json.dumps({"op": 0, "t": name, "s": self._seq, "d": data})
+        if name == "INTERACTION_CREATE" and sessions:
+            self.delivered[data["id"]] = shard
+        sent = 0
+        for ws in sessions:
+            with contextlib.suppress(ConnectionResetError, RuntimeError):
+                await ws.send_str(frame)
+                sent += 1
+        return sent
 
     # -- helpers for tests ----------------------------------------------------------------
     def command_id(self, name: str) -> str:
@@ -232,14 +325,19 @@ def user(uid: int, name: str = "player") -> dict:
             "avatar": None}
 
 
+def guild_in_shard(shard: int, shard_count: int, n: int = 1) -> str:
+    """A guild id Discord would route to `shard` of `shard_count` (the n-th such id)."""
+    return str(((800000000000 + n * shard_count + shard) << 22) | 1)
+
+
 def interaction(fake: FakeDiscord, *, kind: int, data: dict, user_id: int,
                 name: str = "player", message: dict | None = None,
-                interaction_id: str | None = None) -> dict:
+                interaction_id: str | None = None, guild_id: str = GUILD_ID) -> dict:
     """An INTERACTION_CREATE payload from a guild member."""
     payload = {
         "id": interaction_id or snowflake(), "application_id": APP_ID, "type": kind,
-        "data": data, "guild_id": GUILD_ID, "channel_id": CHANNEL_ID,
-        "channel": {"id": CHANNEL_ID, "type": 0, "guild_id": GUILD_ID, "name": "gacha",
+        "data": data, "guild_id": guild_id, "channel_id": CHANNEL_ID,
+        "channel": {"id": CHANNEL_ID, "type": 0, "guild_id": guild_id, "name": "gacha",
                     "position": 0, "permission_overwrites": [], "nsfw": False,
                     "parent_id": None},
         "member": {"user": user(user_id, name), "roles": [], "joined_at":
@@ -247,7 +345,7 @@ def interaction(fake: FakeDiscord, *, kind: int, data: dict, user_id: int,
                    "permissions": "2147483647", "nick": None, "avatar": None},
         "token": f"tok{snowflake()}", "version": 1, "app_permissions": "2147483647",
         "locale": "en-US", "guild_locale": "en-US", "entitlements": [],
-        "authorizing_integration_owners": {"0": GUILD_ID}, "context": 0,
+        "authorizing_integration_owners": {"0": guild_id}, "context": 0,
     }
     if message is not None:
         payload["message"] = message
@@ -255,12 +353,12 @@ def interaction(fake: FakeDiscord, *, kind: int, data: dict, user_id: int,
 
 
 def slash(fake: FakeDiscord, command: str, user_id: int, sub: str | None = None, /,
-          **options: Any) -> dict:
+          guild_id: str = GUILD_ID, **options: Any) -> dict:
     opts = [{"name": k, "type": 4 if isinstance(v, int) else 3, "value": v}
             for k, v in options.items()]
     data = {"id": fake.command_id(command), "name": command, "type": 1}
     data["options"] = [{"name": sub, "type": 1, "options": opts}] if sub else opts
-    return interaction(fake, kind=2, data=data, user_id=user_id)
+    return interaction(fake, kind=2, data=data, user_id=user_id, guild_id=guild_id)
 
 
 def autocomplete(fake: FakeDiscord, name: str, user_id: int, focused: str, value: Any,
@@ -272,9 +370,10 @@ def autocomplete(fake: FakeDiscord, name: str, user_id: int, focused: str, value
                                            "type": 1, "options": opts}, user_id=user_id)
 
 
-def button(fake: FakeDiscord, custom_id: str, user_id: int, message: dict) -> dict:
+def button(fake: FakeDiscord, custom_id: str, user_id: int, message: dict,
+           guild_id: str = GUILD_ID) -> dict:
     return interaction(fake, kind=3, data={"custom_id": custom_id, "component_type": 2},
-                       user_id=user_id, message=message)
+                       user_id=user_id, message=message, guild_id=guild_id)
 
 
 # --- waiting for the bot's answers ---------------------------------------------------------

@@ -161,11 +161,16 @@ async def test_health_endpoint(bot, unused_tcp_port):
         async with aiohttp.ClientSession() as s:
             async with s.get(url) as r:
                 assert r.status == 200
-                assert await r.json() == {"database": True, "gateway": True}
-            bot.client.gateway_connected = False
+                body = await r.json()
+                assert body["database"] is True and body["gateway"] is True
+                assert body["shards"]["0"]["connected"] is True
+            (shard,) = bot.client.shards
+            shard._shard_ready.clear()                       # the shard lost its session
             async with s.get(url) as r:
-                assert r.status == 503 and (await r.json())["gateway"] is False
-            bot.client.gateway_connected = True
+                body = await r.json()
+                assert r.status == 503 and body["gateway"] is False
+                assert body["shards"]["0"]["connected"] is False
+            shard._shard_ready.set()
             real = bot.services.db
             broken = await Database.connect(bot.url, max_size=1)
             await broken.close()

@@ -2,6 +2,7 @@
 rewards by damage share paid exactly once."""
 
 import asyncio
+import json
 
 import asyncpg
 
@@ -61,7 +62,16 @@ async def test_an_attack_deals_the_teams_battle_power(conn):
                                       " from stardust.battles where id = $1", row["battle_id"]))
     assert row["damage"] == int(power) > 0
     team = await conn.fetchval("select stardust.team_power(1)")
-    assert 0.8 * team < row["damage"] < 1.3 * team        # variance 0.9-1.1, skills aside
+    result = json.loads(await conn.fetchval("select result::text from stardust.battles"
+                                            " where id = $1", row["battle_id"]))
+    mine = [u for u in result["units"] if u["side"] == "A"]
+    # the team fought (its base powers are its power), each unit's variance in 0.9-1.1, and
+    # the damage is the sum of what each unit dealt
+    assert len(mine) == 5 and sum(u["base"] for u in mine) == team
+    assert all(0.9 <= u["variance"] <= 1.1 for u in mine)
+    assert row["damage"] == int(sum(u["final"] for u in mine))
+    assert all(u["mult"] == 1 and u["flat"] == 0 for u in mine)      # no skill in this world
+    assert 0.9 * team <= row["damage"] <= 1.1 * team
     assert (row["raid_id"], row["hp"], row["boss_hp"], row["killing_blow"], row["tickets_left"],
             row["raid_over"]) == (raid["id"], 1_000_000 - row["damage"], 1_000_000, False, 2,
                                   False)
@@ -230,7 +240,11 @@ async def test_32_players_attacking_one_boss(conn, connections):
     results = [x for r in await asyncio.gather(*(play(c, u) for c, u in zip(conns, users)))
                for x in r]
     hits = [r for r in results if isinstance(r, dict)]
-    assert 30 <= len(hits) < 96 and results.count("SDDON") == 96 - len(hits)
+    # every team is the same: a hit deals 0.9-1.1 of one_hit, so 40 hits' worth of HP
+    # takes 37 to 45 of them (the killing blow deals what is left)
+    assert {await conn.fetchval("select stardust.team_power($1)", u) for u in users} == \
+        {one_hit}
+    assert 37 <= len(hits) <= 45 and results.count("SDDON") == 96 - len(hits)
     assert sum(h["killing_blow"] for h in hits) == 1
     boss = await conn.fetchrow("select * from stardust.raids")
     dealt = await conn.fetchval("select sum(damage) from stardust.raid_attacks")

@@ -245,7 +245,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.self_check or not args.no_self_check:
         ok, detail = self_check()
-        print(f"self-check: {'ok' if ok else 'FAILED'} ({detail.strip().splitlines()[-1] if ok else ''})")
+        print(f"self-check: {'ok: the tests see the copy' if ok else 'FAILED'} ({detail})"
+              if ok else "self-check: FAILED")
         if not ok:
             print(detail)
             return 1

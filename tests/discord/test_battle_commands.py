@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.discord.fake_discord import answer, image_of, slash
+from tests.discord.fake_discord import GUILD_ID, answer, image_of, slash
 
 
 async def give_team(bot, user: int, dupe: int = 10) -> list[int]:
@@ -54,7 +54,9 @@ async def test_bounty_board_fight_gift_and_items(bot):
     call, data = await answer(bot, slash(bot.fake, "bounty", 304, "board"))
     assert data["embeds"][0]["title"] == "Bounty board"
     assert image_of(call).size == (900, 400)
-    board = await bot.admin.fetchval("select board_id from stardust.guilds")
+    # this server's board (other tests make boards and raids in other servers)
+    board = await bot.admin.fetchval("select board_id from stardust.guilds where guild_id = $1",
+                                     int(GUILD_ID))
     await bot.admin.execute("update stardust.bounty_slots set tier = 'R', enemy_power = 30000"
                             " where board_id = $1 and slot = 2", board)
     call, data = await answer(bot, slash(bot.fake, "bounty", 304, "fight", slot=2))

@@ -32,6 +32,15 @@ hypothesis_settings.register_profile("explore", derandomize=False)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "derandomized"))
 
 
+def pytest_terminal_summary(terminalreporter, config):
+    """The order the tests ran in (pytest-randomly shuffles it), also under -q: a failure
+    that depends on the order is repeated with the same seed."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if config.pluginmanager.has_plugin("randomly") and isinstance(seed, int):
+        terminalreporter.write_line(f"test order: random, repeat it with -p randomly "
+                                    f"--randomly-seed={seed}")
+
+
 @pytest.fixture(scope="session")
 def pg_cluster():
     with throwaway("stardust-test-") as cluster:

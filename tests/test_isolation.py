@@ -19,6 +19,15 @@ PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
 
 # chaos, many processes or big statistical runs: `-m "not slow"` leaves them out
 SLOW_MODULES = {"tests/test_chaos.py", "tests/sql/test_pull_stats.py"}
+SLOW_TESTS = {
+    "tests/test_cli.py": ["test_the_embedded_database_from_first_console_to_destroy"],
+    "tests/test_migrate.py": ["test_embedded_database_lifecycle",
+                              "test_rolling_back_each_migration_keeps_the_earlier_ones_working"],
+    "tests/test_demo.py": ["test_demo_end_to_end"],
+    "tests/test_bot_api_fuzz.py": [
+        "test_every_bot_function_answers_hostile_arguments_with_a_documented_code",
+        "test_admin_functions_answer_hostile_arguments_with_a_documented_code"],
+}
 
 
 def mutate_tool():
@@ -48,6 +57,13 @@ def test_the_slow_marker_is_registered_and_marks_the_slow_modules():
         marks = [ast.unparse(node.value) for node in tree.body if isinstance(node, ast.Assign)
                  and any(getattr(t, "id", None) == "pytestmark" for t in node.targets)]
         assert any("mark.slow" in m for m in marks), f"{path} has no pytestmark = slow"
+    for path, names in SLOW_TESTS.items():
+        tree = ast.parse((REPO / path).read_text())
+        for node in tree.body:
+            if getattr(node, "name", None) in names:
+                assert any("mark.slow" in ast.unparse(d) for d in node.decorator_list), \
+                    f"{path}::{node.name} is not marked slow"
+        assert {getattr(n, "name", None) for n in tree.body} >= set(names), path
 
 
 def test_every_mutation_in_the_catalogue_applies_and_has_tests():

@@ -237,7 +237,8 @@ PAYING: dict[str, Scenario] = {
     "expedition start": expedition_start, "expedition claim": expedition_claim,
     "expedition stop": expedition_stop, "raid attack": raid_attack, "admin grant": admin_grant,
 }
-USERS = {name: 600 + i for i, name in enumerate(sorted(PAYING))}
+# players 7600-7699 (and their opponents 8600-8699): no other Discord test uses them
+USERS = {name: 7600 + i for i, name in enumerate(sorted(PAYING))}
 
 
 async def test_every_command_is_paying_or_named_as_not_paying(bot):

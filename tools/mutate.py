@@ -17,6 +17,7 @@ all passing means it survived.
     .venv/bin/python tools/mutate.py --check      # which mutations apply (no tests run)
     .venv/bin/python tools/mutate.py --self-check # prove a mutation reaches the tests
     .venv/bin/python tools/mutate.py --baseline   # the mapped tests pass unmutated
+    .venv/bin/python tools/mutate.py --only lock-units-removed --tests tests/sql/test_scrap.py
 
 Before a run the self-check runs (unless --no-self-check): a probe test in a copy must see
 a change made to the copy's bot/ and sql/. Exit status: 0 when every mutation was killed (or
@@ -213,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-self-check", action="store_true", help="skip the self-check")
     ap.add_argument("--baseline", action="store_true",
                     help="run the mapped tests on an unmutated copy (they must pass)")
+    ap.add_argument("--tests", nargs="+", metavar="TEST",
+                    help="run these tests instead of the mapped ones (e.g. to see which kill)")
     ap.add_argument("--timeout", type=float, default=1200, help="seconds per mutation")
     args = ap.parse_args(argv)
 
@@ -224,6 +227,9 @@ def main(argv: list[str] | None = None) -> int:
             return 2
 
     mutations = [m for m in mutations if not any(fnmatch.fnmatch(m.id, p) for p in args.skip)]
+    if args.tests:
+        for m in mutations:
+            m.tests = list(args.tests)
 
     if args.list:
         for m in mutations:

@@ -31,12 +31,13 @@ import argparse
 import fnmatch
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 import tomllib
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,14 +118,21 @@ def run_tests(tree: Path, tests: list[str], timeout: float,
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "STARDUST_"))}
     env.update(PYTHONPATH=str(tree), STARDUST_SQL_DIR=str(tree / "sql"),
                PYTHONDONTWRITEBYTECODE="1")
+    proc = subprocess.Popen([python(), "-m", "pytest", *PYTEST_ARGS, *(extra or []), *tests],
+                            cwd=tree, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
     try:
-        proc = subprocess.run([python(), "-m", "pytest", *PYTEST_ARGS, *(extra or []), *tests],
-                              cwd=tree, env=env, stdin=subprocess.DEVNULL,
-                              capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired as exc:
-        out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
-        return None, out
-    return proc.returncode, proc.stdout + proc.stderr
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        # an interrupt, not a kill: pytest then stops the PostgreSQL cluster it started
+        proc.send_signal(signal.SIGINT)
+        try:
+            out, _ = proc.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+        return None, out or ""
+    return proc.returncode, out
 
 
 def last_line(output: str) -> str:
@@ -273,11 +281,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(mutations)} mutations, -j {args.jobs}")
     outcomes: list[Outcome] = []
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        for o in pool.map(lambda m: run_one(m, args.timeout), mutations):
+        futures = [pool.submit(run_one, m, args.timeout) for m in mutations]
+        for future in as_completed(futures):                 # as they finish
+            o = future.result()
             outcomes.append(o)
             print(f"{o.result:<20} {o.mutation.id:<40} {o.seconds:6.0f}s  {o.detail}",
                   flush=True)
     took = time.monotonic() - start
+    order = {m.id: i for i, m in enumerate(mutations)}
+    outcomes.sort(key=lambda o: order[o.mutation.id])
+    print("\n| mutation | file | result |\n|---|---|---|")
+    for o in outcomes:
+        print(f"| {o.mutation.id} | {o.mutation.file} | {o.result} |")
 
     count = {r: sum(o.result == r for o in outcomes)
              for r in (KILLED, TIMEOUT, SURVIVED, EXPECTED, NOT_APPLIED, ERROR)}

@@ -93,3 +93,13 @@ async def test_presets(bot):
     assert "deleted" in data["embeds"][0]["description"]
     call, data = await answer(bot, slash(bot.fake, "preset", 305, "load", name="main"))
     assert data["flags"] & 64 and "no preset" in data["embeds"][0]["description"]
+
+
+async def test_gift_passes_the_quantity(bot):
+    unit = (await give_team(bot, 306))[0]
+    await bot.admin.execute("select stardust.grant_item(306, 'bond_small', 5)")
+    call, data = await answer(bot, slash(bot.fake, "gift", 306, unit=unit, item="bond_small",
+                                         qty=3))
+    assert "Used 3, 2 left." in data["embeds"][0]["description"]
+    assert await bot.admin.fetchval("select qty from stardust.user_items where user_id = 306"
+                                    " and item = 'bond_small'") == 2

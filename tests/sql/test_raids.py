@@ -281,13 +281,18 @@ async def test_a_forced_end_racing_attacks_pays_every_committed_attack(conn, con
                 assert exc.sqlstate in ("SDARG", "SDDON"), exc
 
     async def end(c):
-        await asyncio.sleep(0.05)
+        # once some attacks are in (a condition, not a sleep), while others are still coming
+        for _ in range(3000):
+            if await conn.fetchval("select count(*) from stardust.raid_attacks") >= 3:
+                break
+            await asyncio.sleep(0.01)
         return await c.fetch("select * from stardust.end_raid($1, true)", raid["id"])
 
     (owner,) = await connections(1)                         # forcing an end is the owner's
     *_, rows = await asyncio.gather(*(play(c, u) for c, u in zip(conns, users)), end(owner))
     attackers = {r[0]: r[1] for r in await conn.fetch(
         "select user_id, sum(damage) from stardust.raid_attacks group by user_id")}
+    assert await conn.fetchval("select count(*) from stardust.raid_attacks") >= 3  # a race ran
     assert {r["user_id"]: r["damage"] for r in rows} == attackers
     # and the rewards rows are those payouts, each on the ledger once
     assert await conn.fetchval("select count(*) from stardust.ledger where reason = 'raid'") == (

@@ -14,6 +14,7 @@ import os
 
 import asyncpg
 import pytest
+from hypothesis import settings as hypothesis_settings
 from pytest_postgresql.janitor import DatabaseJanitor
 
 from bot import migrate
@@ -21,6 +22,23 @@ from bot.pgcluster import Cluster, throwaway
 
 TEMPLATE = "stardust_template"
 _counter = itertools.count()
+
+# Hypothesis draws the same examples on every run (issue 16): a failure in CI is a failure
+# on a developer's machine too. HYPOTHESIS_PROFILE=explore draws new ones (and remembers
+# failures in .hypothesis/), for a developer looking for trouble.
+hypothesis_settings.register_profile("derandomized", derandomize=True, database=None,
+                                     print_blob=True)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "derandomized"))
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The order the tests ran in (pytest-randomly shuffles it), also under -q: a failure
+    that depends on the order is repeated with the same seed."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if config.pluginmanager.has_plugin("randomly") and isinstance(seed, int):
+        terminalreporter.write_line(f"test order: random, repeat it with -p randomly "
+                                    f"--randomly-seed={seed}")
 
 
 @pytest.fixture(scope="session")

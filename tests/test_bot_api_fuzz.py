@@ -335,11 +335,13 @@ def fuzz(url: str, examples: int, as_bot: bool = True) -> list[str]:
     return findings
 
 
+@pytest.mark.slow                                 # hypothesis over every function
 async def test_every_bot_function_answers_hostile_arguments_with_a_documented_code(seeded_url):
     findings = await asyncio.to_thread(fuzz, seeded_url, EXAMPLES_PER_FUNCTION)
     assert not findings, "\n".join(findings)
 
 
+@pytest.mark.slow                                 # hypothesis over every function
 async def test_admin_functions_answer_hostile_arguments_with_a_documented_code(seeded_url):
     """The same property for the owner-only functions (SQL editor), called as the owner."""
     findings = await asyncio.to_thread(fuzz, seeded_url, EXAMPLES_PER_FUNCTION, False)

@@ -137,6 +137,7 @@ async def test_readme_console_examples_work_for_a_new_player(db_url, conn, tmp_p
                                " where user_id = 42") == 1
 
 
+@pytest.mark.slow                                 # a cluster of its own, many processes
 def test_the_embedded_database_from_first_console_to_destroy():
     """No DATABASE_URL: the console migrates the embedded database itself; db status says
     where the data lives; the demo says the server is still running; db stop twice; db destroy

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import psycopg
+import pytest
 from PIL import Image
 
 from bot.demo import DEMO_PLAYER
@@ -31,6 +32,7 @@ def test_demo_catalogue_is_labelled_and_spans_rarities():
     assert len({c["anilist_id"] for c in chars}) == len(chars)
 
 
+@pytest.mark.slow                                 # the demo as a process, end to end
 def test_demo_end_to_end(make_db, tmp_path):
     url = make_db("demo", template=None)                 # an empty database
     out = tmp_path / "stardust-demo"

@@ -59,6 +59,7 @@ def test_rollback_to_empty_and_forward_again(pg_cluster, empty_url):
     assert q(empty_url, "select gems from stardust.get_user(1)") == [(10000,)]
 
 
+@pytest.mark.slow                                 # every migration down and up
 def test_rolling_back_each_migration_keeps_the_earlier_ones_working(pg_cluster, empty_url):
     migrate.migrate(empty_url)
     schema = dump(pg_cluster, empty_url, "--schema-only")
@@ -138,6 +139,7 @@ def test_yoyo_apply_with_repo_config(empty_url):
     assert not migrate.check(empty_url).drift
 
 
+@pytest.mark.slow                                 # a cluster of its own, many processes
 def test_embedded_database_lifecycle():
     """`stardust` with no DATABASE_URL starts its own cluster (as the postgres OS user when
     we are root), reuses it, and `stardust db url` prints a URL psql can use."""

@@ -21,7 +21,10 @@ from tests.helpers import characters
 ADMIN = 4242
 
 
-@pytest.fixture(scope="package")
+# session, not package: pytest-randomly interleaves the Discord modules with the others, and
+# a second bot started after the first one's teardown answered with the first one's closed
+# database pool (interactions.py keeps the first client's commands)
+@pytest.fixture(scope="session")
 async def bot(make_db, tmp_path_factory):
     url = make_db("e2e")
     admin = await asyncpg.connect(url)

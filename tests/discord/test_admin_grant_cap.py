@@ -28,10 +28,13 @@ async def grants_until_the_cap(bot):
     pool = await asyncpg.create_pool(bot.url, min_size=1, max_size=2, init=_init_connection,
                                      server_settings={"role": "stardust_bot"})
     owner_db = bot.services.db
+    caps = {r["key"]: r["value"] for r in await bot.admin.fetch(
+        "select key, value::text from stardust.settings"
+        " where key in ('bot_grant_daily_gems', 'bot_grant_daily_coins')")}
     bot.services.db = Database(pool)
-    await bot.admin.execute("select stardust.set_setting('bot_grant_daily_gems', '1000')")
-    await bot.admin.execute("select stardust.set_setting('bot_grant_daily_coins', '100')")
     try:
+        await bot.admin.execute("select stardust.set_setting('bot_grant_daily_gems', '1000')")
+        await bot.admin.execute("select stardust.set_setting('bot_grant_daily_coins', '100')")
         call, data = await answer(bot, admin_grant(bot, 231, gems=800, coins=30))
         assert "10,800 gems and 30 coins" in data["embeds"][0]["description"]
         call, data = await answer(bot, admin_grant(bot, 231, gems=500))
@@ -46,7 +49,6 @@ async def grants_until_the_cap(bot):
     finally:
         bot.services.db = owner_db
         await pool.close()
-        for key, value in (("bot_grant_daily_gems", "1000000"),
-                           ("bot_grant_daily_coins", "100000")):
+        for key, value in caps.items():                 # the settings the other tests see
             await bot.admin.execute("select stardust.set_setting($1, $2::text::jsonb)", key,
                                     value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.discord.fake_discord import answer, image_of, slash
+from tests.discord.fake_discord import GUILD_ID, answer, image_of, slash
 from tests.helpers import steady_clock
 
 
@@ -66,7 +66,9 @@ async def test_bounty_board_fight_gift_and_items(bot):
     call, data = await answer(bot, slash(bot.fake, "bounty", 304, "board"))
     assert data["embeds"][0]["title"] == "Bounty board"
     assert image_of(call).size == (900, 400)
-    board = await bot.admin.fetchval("select board_id from stardust.guilds")
+    # this server's board (other tests make boards and raids in other servers)
+    board = await bot.admin.fetchval("select board_id from stardust.guilds where guild_id = $1",
+                                     int(GUILD_ID))
     await bot.admin.execute("update stardust.bounty_slots set tier = 'R', enemy_power = 30000"
                             " where board_id = $1 and slot = 2", board)
     call, data = await answer(bot, slash(bot.fake, "bounty", 304, "fight", slot=2))
@@ -103,3 +105,13 @@ async def test_presets(bot):
     assert "deleted" in data["embeds"][0]["description"]
     call, data = await answer(bot, slash(bot.fake, "preset", 305, "load", name="main"))
     assert data["flags"] & 64 and "no preset" in data["embeds"][0]["description"]
+
+
+async def test_gift_passes_the_quantity(bot):
+    unit = (await give_team(bot, 306))[0]
+    await bot.admin.execute("select stardust.grant_item(306, 'bond_small', 5)")
+    call, data = await answer(bot, slash(bot.fake, "gift", 306, unit=unit, item="bond_small",
+                                         qty=3))
+    assert "Used 3, 2 left." in data["embeds"][0]["description"]
+    assert await bot.admin.fetchval("select qty from stardust.user_items where user_id = 306"
+                                    " and item = 'bond_small'") == 2

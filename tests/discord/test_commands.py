@@ -124,17 +124,21 @@ async def test_banner_rates_history_profile(bot):
 
 
 async def test_spark_on_the_banner(bot):
+    cost = await bot.admin.fetchval("select spark_cost from stardust.banners where id = $1",
+                                    bot.banner_id)
     await bot.admin.execute("update stardust.banners set spark_cost = 10 where id = $1",
                             bot.banner_id)
-    await bot.admin.execute("select * from stardust.pull(206, 10, $1)", bot.banner_id)
-    call, data = await answer(bot, slash(bot.fake, "spark", 206, banner=bot.banner_id,
-                                         character=1005))
-    assert "sparked Character 1005" in data["embeds"][0]["title"]
-    call, data = await answer(bot, slash(bot.fake, "spark", 206, banner=bot.banner_id,
-                                         character=1005))
-    assert data["flags"] & 64 and data["embeds"][0]["title"] == "Not enough spark points"
-    await bot.admin.execute("update stardust.banners set spark_cost = 300 where id = $1",
-                            bot.banner_id)
+    try:
+        await bot.admin.execute("select * from stardust.pull(206, 10, $1)", bot.banner_id)
+        call, data = await answer(bot, slash(bot.fake, "spark", 206, banner=bot.banner_id,
+                                             character=1005))
+        assert "sparked Character 1005" in data["embeds"][0]["title"]
+        call, data = await answer(bot, slash(bot.fake, "spark", 206, banner=bot.banner_id,
+                                             character=1005))
+        assert data["flags"] & 64 and data["embeds"][0]["title"] == "Not enough spark points"
+    finally:                                    # the banner is shared by every Discord test
+        await bot.admin.execute("update stardust.banners set spark_cost = $2 where id = $1",
+                                bot.banner_id, cost)
 
 
 async def test_admin_grant_only_for_admins(bot):
@@ -166,18 +170,22 @@ async def test_health_endpoint(bot, unused_tcp_port):
                 assert body["shards"]["0"]["connected"] is True
             (shard,) = bot.client.shards
             shard._shard_ready.clear()                       # the shard lost its session
-            async with s.get(url) as r:
-                body = await r.json()
-                assert r.status == 503 and body["gateway"] is False
-                assert body["shards"]["0"]["connected"] is False
-            shard._shard_ready.set()
+            try:
+                async with s.get(url) as r:
+                    body = await r.json()
+                    assert r.status == 503 and body["gateway"] is False
+                    assert body["shards"]["0"]["connected"] is False
+            finally:                            # the client is shared by every Discord test
+                shard._shard_ready.set()
             real = bot.services.db
             broken = await Database.connect(bot.url, max_size=1)
             await broken.close()
             bot.services.db = broken
-            async with s.get(url) as r:
-                assert r.status == 503 and (await r.json())["database"] is False
-            bot.services.db = real
+            try:
+                async with s.get(url) as r:
+                    assert r.status == 503 and (await r.json())["database"] is False
+            finally:
+                bot.services.db = real
     finally:
         await runner.cleanup()
 

@@ -3,7 +3,6 @@ renderers, a real migrated database."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import logging
@@ -58,7 +57,7 @@ async def test_same_interaction_delivered_twice_is_charged_once(bot):
     await deliver(bot.fake, p)
     first = await bot.fake.wait_for(is_edit(p))
     await deliver(bot.fake, p)                                       # Discord retried the event
-    await asyncio.sleep(0.5)
+    await bot.fake.wait_for(lambda c: is_edit(p)(c) and c is not first)   # its answer
     edits = [c for c in bot.fake.calls if is_edit(p)(c)]
     assert len(edits) == 2
     assert edits[1].payload["embeds"][0]["description"] == first.payload["embeds"][0]["description"]

@@ -203,11 +203,14 @@ async def test_history_before_an_old_id_is_not_no_pulls_yet(bot):
 
 async def test_profile_pity_out_of_the_setting_and_the_strongest_unit(bot):
     await give_team(bot, 668)
-    await bot.admin.execute("select stardust.set_setting('pity_hard', '80')")
+    pity = await bot.admin.fetchval("select value::text from stardust.settings"
+                                    " where key = 'pity_hard'")
     try:
+        await bot.admin.execute("select stardust.set_setting('pity_hard', '80')")
         call, data = await answer(bot, slash(bot.fake, "profile", 668))
     finally:
-        await bot.admin.execute("select stardust.set_setting('pity_hard', '90')")
+        await bot.admin.execute("select stardust.set_setting('pity_hard', $1::text::jsonb)",
+                                pity)
     fields = {f["name"]: f["value"] for f in data["embeds"][0]["fields"]}
     assert fields["Pity"] == "0/80"
     got = image_of(call).convert("RGB")

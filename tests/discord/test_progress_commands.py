@@ -400,10 +400,7 @@ async def test_raid_attack_until_the_killing_blow_pays_once(bot):
 
     # Discord delivers the killing blow again: the same answer, nothing paid twice
     await deliver(bot.fake, p)
-    for _ in range(100):
-        if len([c for c in bot.fake.calls if is_edit(p)(c)]) == 2:
-            break
-        await asyncio.sleep(0.05)
+    await bot.fake.wait_for(lambda c: is_edit(p)(c) and c is not call)       # its answer
     edits = [c for c in bot.fake.calls if is_edit(p)(c)]
     assert len(edits) == 2
     assert embed(edits[1].payload)["description"] == embed(data)["description"]

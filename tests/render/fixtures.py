@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import unicodedata
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -163,3 +164,22 @@ def bright(im: Image.Image, box: tuple[int, int, int, int], level: int = 150) ->
     """Pixels in box brighter (luminance) than level: drawn text on a dark panel."""
     g = im.crop(box).convert("L")
     return sum(1 for v in g.tobytes() if v > level)
+
+
+def visible(value: Any) -> bool:
+    """Whether a value is text a card must show (a letter, digit or symbol in it), as opposed
+    to nothing, blanks, or control and format characters only."""
+    return isinstance(value, str) and any(unicodedata.category(ch)[0] in "LNS" for ch in value)
+
+
+def assert_drawn(make, value: Any, size: tuple[int, int]) -> Image.Image:
+    """A card made with a nasty value (make(value) -> PNG bytes): the right size, really
+    drawn (not an empty canvas), and, when the value is visible text, not the card made with
+    an empty value instead: the text was drawn, not dropped."""
+    im = open_png(make(value))
+    assert im.size == size
+    colours = im.getcolors(4096)
+    assert colours is None or len(colours) > 8, "an empty canvas"
+    if visible(value):
+        assert im.tobytes() != open_png(make("")).tobytes(), f"{value!r} left no trace"
+    return im

@@ -11,9 +11,9 @@ import pytest
 from bot import render
 from bot.render._banner import featured_boxes
 
-from .fixtures import (BG, NASTY, R, SR, SSR, UR, Row, banner_row, battle_row, bounty, bright,
-                       featured, member, open_png, owned, png, profile_row, pulled, raid_row,
-                       share, shop_slot)
+from .fixtures import (BG, NASTY, R, SR, SSR, UR, Row, assert_drawn, banner_row, battle_row,
+                       bounty, bright, featured, member, open_png, owned, png, profile_row,
+                       pulled, raid_row, share, shop_slot)
 
 RED = (255, 0, 0)
 ART = {"red": png(RED, (200, 300))}
@@ -69,9 +69,9 @@ def test_unit_card_name_is_drawn():
 
 @pytest.mark.parametrize("value", NASTY)
 def test_unit_card_nasty_text_and_values(value):
-    row = owned(0, name=value, series=value, power=value if not isinstance(value, str) else None,
-                obtained_at=value, dupe_level=value, bond_level=value)
-    assert open_png(render.unit_card(row, {})).size == UNIT
+    assert_drawn(lambda v: render.unit_card(owned(
+        0, name=v, series=v, power=v if not isinstance(v, str) else None, obtained_at=v,
+        dupe_level=v, bond_level=v), {}), value, UNIT)
 
 
 def test_unit_card_long_name_stays_on_the_card():
@@ -117,10 +117,9 @@ def test_inventory_footer_and_title_change_the_image():
 
 @pytest.mark.parametrize("value", NASTY)
 def test_inventory_nasty_text(value):
-    rows = [owned(i, name=value) for i in range(12)]
-    im = open_png(render.inventory_page(rows, {}, page=value, pages=value, total=value,
-                                        title=value))
-    assert im.size == (1000, 580)
+    assert_drawn(lambda v: render.inventory_page([owned(i, name=v) for i in range(12)], {},
+                                                 page=v, pages=v, total=v, title=v),
+                 value, (1000, 580))
 
 
 # --- team_card -----------------------------------------------------------------------------------
@@ -162,8 +161,8 @@ def test_team_odd_rows():
 
 @pytest.mark.parametrize("value", NASTY)
 def test_team_nasty_text(value):
-    rows = [member(s, name=value, skills=[value, value]) for s in (1, 3)]
-    assert open_png(render.team_card(rows, {}, total_power=1)).size == TEAM
+    assert_drawn(lambda v: render.team_card([member(s, name=v, skills=[v, v]) for s in (1, 3)],
+                                            {}, total_power=1), value, TEAM)
 
 
 # --- banner --------------------------------------------------------------------------------------
@@ -194,9 +193,9 @@ def test_banner_art_and_text_change_the_image():
 
 @pytest.mark.parametrize("value", NASTY)
 def test_banner_nasty_values(value):
-    row = banner_row(name=value, rate_up_chance=value, spark_cost=value, ends_at=value,
-                     starts_at=value, id=value)
-    assert open_png(render.banner(row, [featured(0, name=value)], {})).size == BANNER
+    assert_drawn(lambda v: render.banner(banner_row(name=v, rate_up_chance=v, spark_cost=v,
+                                                    ends_at=v, starts_at=v, id=v),
+                                         [featured(0, name=v)], {}), value, BANNER)
 
 
 # --- profile_card --------------------------------------------------------------------------------
@@ -242,11 +241,11 @@ def test_profile_collection_bar_with_empty_or_tiny_rarities(collection):
 
 @pytest.mark.parametrize("value", NASTY)
 def test_profile_nasty_values(value):
-    row = profile_row(display_name=value, gems=value, coins=value, collection={value: value},
-                      units=value, favourite=owned(0, name=value))
-    assert open_png(render.profile_card(row, {})).size == PROFILE
-    odd = profile_row(collection=value, favourite=None, user_id=None, display_name=value)
-    assert open_png(render.profile_card(odd, {})).size == PROFILE
+    assert_drawn(lambda v: render.profile_card(profile_row(
+        display_name=v, gems=v, coins=v, collection={v: v}, units=v,
+        favourite=owned(0, name=v)), {}), value, PROFILE)
+    assert_drawn(lambda v: render.profile_card(profile_row(
+        collection=v, favourite=None, user_id=None, display_name=v), {}), value, PROFILE)
 
 
 # --- bounty_board --------------------------------------------------------------------------------
@@ -282,10 +281,9 @@ def test_bounty_cleared_and_missing_slots():
 
 @pytest.mark.parametrize("value", NASTY)
 def test_bounty_nasty_values(value):
-    rows = [bounty(1, value, enemy_power=value, expires_at=value, cleared=value),
-            {**bounty(2, "R"), "slot": value}]
-    im = open_png(render.bounty_board(rows, guild_name=value, expires_at=value))
-    assert im.size == BOUNTY
+    assert_drawn(lambda v: render.bounty_board(
+        [bounty(1, v, enemy_power=v, expires_at=v, cleared=v), {**bounty(2, "R"), "slot": v}],
+        guild_name=v, expires_at=v), value, BOUNTY)
 
 
 # --- battle_result -------------------------------------------------------------------------------
@@ -318,11 +316,9 @@ def test_battle_optional_parts_change_the_image():
 
 @pytest.mark.parametrize("value", NASTY)
 def test_battle_nasty_values(value):
-    row = battle_row(outcome=value, team_power=value, enemy_power=value, gems=value,
-                     coins=value, items={value: value}, keys_left=value,
-                     units=[{"name": value, "rarity": value, "power": value}] * 7,
-                     skills=[value] * 40)
-    assert open_png(render.battle_result(row)).size == BATTLE
+    assert_drawn(lambda v: render.battle_result(battle_row(
+        outcome=v, team_power=v, enemy_power=v, gems=v, coins=v, items={v: v}, keys_left=v,
+        units=[{"name": v, "rarity": v, "power": v}] * 7, skills=[v] * 40)), value, BATTLE)
     for items in (value, [value, (value, 2), {"name": value, "qty": value}], None):
         assert open_png(render.battle_result(battle_row(items=items))).size == BATTLE
 

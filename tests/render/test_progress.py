@@ -10,8 +10,8 @@ from bot import render
 from bot.render._raid import HP_BAR, HP_COLOUR, raid_state, time_left
 from bot.render._shop import card_origin
 
-from .fixtures import (BG, NASTY, R, SR, SSR, UR, Row, bright, open_png, png, profile_row,
-                       raid_row, shop_slot, share)
+from .fixtures import (BG, NASTY, R, SR, SSR, UR, Row, assert_drawn, bright, open_png, png,
+                       profile_row, raid_row, shop_slot, share)
 
 RED = (255, 0, 0)
 ART = {"red": png(RED, (200, 300))}
@@ -129,10 +129,10 @@ def test_shop_long_names_stay_on_their_card():
 
 @pytest.mark.parametrize("value", NASTY)
 def test_shop_nasty_values(value):
-    rows = [shop_slot(s, name=value, series=value, rarity=value if s % 2 else "SR",
-                      price=value, full_price=value, bought=value, owned_dupe_level=value,
-                      maxed=value) for s in range(1, 11)]
-    assert open_png(render.daily_shop(rows, {}, title=value)).size == SHOP
+    assert_drawn(lambda v: render.daily_shop(
+        [shop_slot(s, name=v, series=v, rarity=v if s % 2 else "SR", price=v, full_price=v,
+                   bought=v, owned_dupe_level=v, maxed=v) for s in range(1, 11)], {}, title=v),
+        value, SHOP)
 
 
 # --- raid_card -----------------------------------------------------------------------------------
@@ -204,11 +204,10 @@ def test_raid_long_name_stays_inside():
 
 @pytest.mark.parametrize("value", NASTY)
 def test_raid_nasty_values(value):
-    row = raid_row(name=value, boss_hp=value, hp=value, starts_at=value, ends_at=value,
-                   ended_at=value, attackers=value, attacks=value, end_due=value,
-                   your_damage=value, tickets_left=value)
-    assert open_png(render.raid_card(row, now=NOW)).size == RAID
-    assert open_png(render.raid_card(Row(raid_row(name=value)))).size == RAID
+    assert_drawn(lambda v: render.raid_card(raid_row(
+        name=v, boss_hp=v, hp=v, starts_at=v, ends_at=v, ended_at=v, attackers=v, attacks=v,
+        end_due=v, your_damage=v, tickets_left=v), now=NOW), value, RAID)
+    assert_drawn(lambda v: render.raid_card(Row(raid_row(name=v)), now=NOW), value, RAID)
 
 
 def test_raid_odd_numbers():

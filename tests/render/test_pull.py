@@ -9,7 +9,8 @@ from PIL import Image
 
 from bot import render
 
-from .fixtures import BG, NASTY, R, SR, SSR, Row, bright, mean, open_png, png, pulled, share
+from .fixtures import (BG, NASTY, R, SR, SSR, Row, assert_drawn, bright, mean, open_png, png,
+                       pulled, share)
 
 GRID = (872, 516)
 SINGLE = (360, 520)
@@ -195,9 +196,9 @@ def test_long_name_stays_inside_its_card():
 
 @pytest.mark.parametrize("name", NASTY)
 def test_nasty_names_and_series_never_raise(name):
-    units = [pulled(i, name=name, series=name) for i in range(3)]
-    assert open_png(render.pull_result(units, {})).size == GRID
-    assert open_png(render.pull_result(units[:1], {})).size == SINGLE
+    assert_drawn(lambda v: render.pull_result([pulled(i, name=v, series=v) for i in range(3)],
+                                              {}), name, GRID)
+    assert_drawn(lambda v: render.pull_result([pulled(0, name=v, series=v)], {}), name, SINGLE)
 
 
 def test_badges_and_markers_change_the_card():

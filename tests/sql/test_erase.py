@@ -327,9 +327,14 @@ async def test_the_ledger_stays_append_only_outside_an_erase(conn):
 
 # --- races ---------------------------------------------------------------------------------
 async def wait_until_blocked(conn, pid: int) -> None:
-    while not await conn.fetchval("select wait_event_type = 'Lock' from pg_stat_activity"
-                                  " where pid = $1", pid):
+    """Poll (a condition, not a timed assertion) until backend `pid` waits for a lock; a
+    backend that never does fails the test instead of hanging it."""
+    for _ in range(3000):
+        if await conn.fetchval("select wait_event_type = 'Lock' from pg_stat_activity"
+                               " where pid = $1", pid):
+            return
         await asyncio.sleep(0.02)
+    raise AssertionError(f"backend {pid} never waited for a lock")
 
 
 async def test_erase_waits_for_a_pull_in_flight_and_erases_it(conn, connections):

@@ -246,3 +246,17 @@ async def test_the_long_road_does_not_stack(conn):
     await conn.execute("update stardust.characters set ability_tags = '{Hardworker}'"
                        " where anilist_id = any($1::int[])", aids[:3])
     assert (await status(conn))["multiplier"] == Decimal("1.15")
+
+
+async def test_team_levels_follow_the_curve_at_their_boundaries(tx):
+    """Level L -> L + 1 needs L^2 x 100 XP, so level L is reached at 100 (L - 1) L (2L - 1) / 6
+    XP in all: 2 at 100, 3 at 500, 4 at 1,400, 10 at 28,500; one XP short is a level short."""
+    await tx.fetchrow("select * from stardust.get_user(1)")
+    total, level = 0, 1
+    for xp, want in ((99, 1), (100, 2), (499, 2), (500, 3), (1399, 3), (1400, 4),
+                     (28499, 9), (28500, 10)):
+        row = await tx.fetchrow("select * from stardust._team_xp(1, $1)", xp - total)
+        assert (row["o_level"], row["o_level_ups"]) == (want, want - level), xp
+        total, level = xp, want
+    assert tuple(await tx.fetchrow("select team_xp, team_level from stardust.users"
+                                   " where user_id = 1")) == (28500, 10)

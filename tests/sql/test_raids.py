@@ -2,6 +2,7 @@
 rewards by damage share paid exactly once."""
 
 import asyncio
+import json
 
 import asyncpg
 import pytest
@@ -72,7 +73,16 @@ async def test_an_attack_deals_the_teams_battle_power(conn):
                                       " from stardust.battles where id = $1", row["battle_id"]))
     assert row["damage"] == int(power) > 0
     team = await conn.fetchval("select stardust.team_power(1)")
-    assert 0.8 * team < row["damage"] < 1.3 * team        # variance 0.9-1.1, skills aside
+    result = json.loads(await conn.fetchval("select result::text from stardust.battles"
+                                            " where id = $1", row["battle_id"]))
+    mine = [u for u in result["units"] if u["side"] == "A"]
+    # the team fought (its base powers are its power), each unit's variance in 0.9-1.1, and
+    # the damage is the sum of what each unit dealt
+    assert len(mine) == 5 and sum(u["base"] for u in mine) == team
+    assert all(0.9 <= u["variance"] <= 1.1 for u in mine)
+    assert row["damage"] == int(sum(u["final"] for u in mine))
+    assert all(u["mult"] == 1 and u["flat"] == 0 for u in mine)      # no skill in this world
+    assert 0.9 * team <= row["damage"] <= 1.1 * team
     assert (row["raid_id"], row["hp"], row["boss_hp"], row["killing_blow"], row["tickets_left"],
             row["raid_over"]) == (raid["id"], 1_000_000 - row["damage"], 1_000_000, False, 2,
                                   False)
@@ -241,7 +251,11 @@ async def test_32_players_attacking_one_boss(conn, connections):
     results = [x for r in await asyncio.gather(*(play(c, u) for c, u in zip(conns, users)))
                for x in r]
     hits = [r for r in results if isinstance(r, dict)]
-    assert 30 <= len(hits) < 96 and results.count("SDDON") == 96 - len(hits)
+    # every team is the same: a hit deals 0.9-1.1 of one_hit, so 40 hits' worth of HP
+    # takes 37 to 45 of them (the killing blow deals what is left)
+    assert {await conn.fetchval("select stardust.team_power($1)", u) for u in users} == \
+        {one_hit}
+    assert 37 <= len(hits) <= 45 and results.count("SDDON") == 96 - len(hits)
     assert sum(h["killing_blow"] for h in hits) == 1
     boss = await conn.fetchrow("select * from stardust.raids")
     dealt = await conn.fetchval("select sum(damage) from stardust.raid_attacks")
@@ -278,13 +292,18 @@ async def test_a_forced_end_racing_attacks_pays_every_committed_attack(conn, con
                 assert exc.sqlstate in ("SDARG", "SDDON"), exc
 
     async def end(c):
-        await asyncio.sleep(0.05)
+        # once some attacks are in (a condition, not a sleep), while others are still coming
+        for _ in range(3000):
+            if await conn.fetchval("select count(*) from stardust.raid_attacks") >= 3:
+                break
+            await asyncio.sleep(0.01)
         return await c.fetch("select * from stardust.end_raid($1, true)", raid["id"])
 
     (owner,) = await connections(1)                         # forcing an end is the owner's
     *_, rows = await asyncio.gather(*(play(c, u) for c, u in zip(conns, users)), end(owner))
     attackers = {r[0]: r[1] for r in await conn.fetch(
         "select user_id, sum(damage) from stardust.raid_attacks group by user_id")}
+    assert await conn.fetchval("select count(*) from stardust.raid_attacks") >= 3  # a race ran
     assert {r["user_id"]: r["damage"] for r in rows} == attackers
     # and the rewards rows are those payouts, each on the ledger once
     assert await conn.fetchval("select count(*) from stardust.ledger where reason = 'raid'") == (

@@ -197,6 +197,7 @@ async def test_concurrent_purchases_of_one_slot_buy_once(conn, connections):
     await rich(conn)
     await shop(conn)
     before = await conn.fetchval("select gems from stardust.users where user_id = 1")
+    last = await conn.fetchval("select max(id) from stardust.ledger")
     conns = await connections(12, as_bot=True)
 
     async def attempt(c, i):
@@ -207,7 +208,12 @@ async def test_concurrent_purchases_of_one_slot_buy_once(conn, connections):
 
     results = await asyncio.gather(*(attempt(c, i) for i, c in enumerate(conns)))
     assert sorted(results, key=str) == [1] + ["SDDON"] * 11
-    assert await conn.fetchval("select gems from stardust.users where user_id = 1") <= (
-        before - 100000 + 20000)                  # an achievement may pay on top, no more
+    # one charge of the price, and nothing else but what achievements paid
+    moves = await conn.fetch("select reason, gems_delta from stardust.ledger where id > $1"
+                             " and user_id = 1 order by id", last)
+    assert [m["gems_delta"] for m in moves if m["reason"] == "shop"] == [-100000]
+    assert {m["reason"] for m in moves} <= {"shop", "achievement"}
+    assert await conn.fetchval("select gems from stardust.users where user_id = 1") == \
+        before + sum(m["gems_delta"] for m in moves)
     assert await conn.fetchval("select count(*) from stardust.shop_purchases") == 1
     await assert_ledger_balanced(conn)

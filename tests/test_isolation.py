@@ -1,0 +1,81 @@
+"""The suite's own hygiene (issue 16 sections 1, 5 and 6): the tests run in a random order
+with pytest-randomly, hypothesis draws the same examples on every run, the slow tests are
+marked, and the mutation catalogue still applies to the code it mutates."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+REPO = Path(__file__).resolve().parent.parent
+PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
+
+# chaos, many processes or big statistical runs: `-m "not slow"` leaves them out
+SLOW_MODULES = {"tests/test_chaos.py", "tests/sql/test_pull_stats.py"}
+SLOW_TESTS = {
+    "tests/test_cli.py": ["test_the_embedded_database_from_first_console_to_destroy"],
+    "tests/test_migrate.py": ["test_embedded_database_lifecycle",
+                              "test_rolling_back_each_migration_keeps_the_earlier_ones_working"],
+    "tests/test_demo.py": ["test_demo_end_to_end"],
+    "tests/test_bot_api_fuzz.py": [
+        "test_every_bot_function_answers_hostile_arguments_with_a_documented_code",
+        "test_admin_functions_answer_hostile_arguments_with_a_documented_code"],
+}
+
+
+def mutate_tool():
+    spec = importlib.util.spec_from_file_location("stardust_mutate", REPO / "tools/mutate.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module          # (dataclasses look their module up there)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_pytest_randomly_is_a_test_dependency(pytestconfig):
+    extras = PYPROJECT["project"]["optional-dependencies"]["test"]
+    assert any(d.split(">")[0].split("=")[0].strip() == "pytest-randomly" for d in extras)
+
+
+@pytest.mark.skipif("HYPOTHESIS_PROFILE" in os.environ, reason="another profile was asked for")
+def test_hypothesis_is_derandomized():
+    assert settings.default.derandomize is True
+    assert settings.default.database is None
+
+
+def test_the_slow_marker_is_registered_and_marks_the_slow_modules():
+    markers = PYPROJECT["tool"]["pytest"]["ini_options"]["markers"]
+    assert any(m.startswith("slow:") for m in markers)
+    for path in SLOW_MODULES:
+        tree = ast.parse((REPO / path).read_text())
+        marks = [ast.unparse(node.value) for node in tree.body if isinstance(node, ast.Assign)
+                 and any(getattr(t, "id", None) == "pytestmark" for t in node.targets)]
+        assert any("mark.slow" in m for m in marks), f"{path} has no pytestmark = slow"
+    for path, names in SLOW_TESTS.items():
+        tree = ast.parse((REPO / path).read_text())
+        for node in tree.body:
+            if getattr(node, "name", None) in names:
+                assert any("mark.slow" in ast.unparse(d) for d in node.decorator_list), \
+                    f"{path}::{node.name} is not marked slow"
+        assert {getattr(n, "name", None) for n in tree.body} >= set(names), path
+
+
+def test_every_mutation_in_the_catalogue_applies_and_has_tests():
+    """tools/mutations.toml: each `find` occurs exactly once in its file (an edit that moves
+    the code must move the mutation too), and its tests exist."""
+    tool = mutate_tool()
+    mutations = tool.load()
+    assert len(mutations) >= 40
+    bad = [m.id for m in mutations if (REPO / m.file).read_text().count(m.find) != 1]
+    assert not bad, f"mutations whose find text is not exactly once in their file: {bad}"
+    missing = sorted({t.split("::")[0] for m in mutations for t in m.tests
+                      if not (REPO / t.split("::")[0]).exists()})
+    assert not missing, f"mapped test files that do not exist: {missing}"
+    areas = {m.file.split("/")[0] for m in mutations}
+    assert areas == {"sql", "bot"}

@@ -48,6 +48,7 @@ async def cfg(tx):
     return json.loads(await tx.fetchval("select stardust._gacha_config()::text"))
 
 
+@pytest.mark.slow
 async def test_100k_draws_match_the_verifier_and_the_base_rates(tx, cfg):
     ssr, sr = float(cfg["rate_ssr"]), float(cfg["rate_sr"])
     assert (ssr, sr) == (0.02, 0.11)
@@ -86,6 +87,7 @@ async def test_the_rarity_thresholds_are_strict_to_the_last_bit(tx, cfg, nonce):
 BOARDS = 4_000                                     # 12,000 slots
 
 
+@pytest.mark.slow
 async def test_bounty_tiers_and_powers_over_12000_slots(tx):
     await tx.execute("select setseed(0.16)")       # random() is the session's: fixed here
     await tx.execute("select count(stardust._bounty_board(g)) from generate_series(1, $1) g",

@@ -58,7 +58,9 @@ begin
                      and s.params ->> 'per' <> 'owned') y
             join stardust.skills s on s.name = y.name
            group by s.name) x;
-  o_gems := floor(o_per_hour * o_hours * o_mult);
+  -- divide by 24 last: o_per_hour is a rounded quotient, and 24 h x a rounded rate fell a
+  -- gem short (60,000 power paid 19,999 for a day, not 20,000)
+  o_gems := floor(v_pd * 1000 * o_hours * o_mult / 24);
   o_xp := floor(o_hours * 60);
 end
 $$;

@@ -191,8 +191,6 @@ async def test_the_expedition_yield_curve_at_and_around_every_band_edge(tx):
         Fraction(199_990, 20_000), 10, Fraction(79_999, 4_000), 20, Fraction(80_001, 4_000), 25]
 
 
-@pytest.mark.xfail(strict=True, reason="o_per_hour is rounded before x hours: 24 h at "
-                   "60,000 power pays 19,999 gems, not 20,000 (_expedition_yield)")
 async def test_a_full_day_pays_the_whole_rate(tx):
     await load_catalogue(tx, n_ssr=2, n_sr=1, n_r=1)
     await tx.execute("update stardust.characters set ability_tags = '{}', is_overridden = true")
@@ -203,5 +201,6 @@ async def test_a_full_day_pays_the_whole_rate(tx):
         await tx.execute("insert into stardust.inventory (user_id, anilist_id, expedition_slot)"
                          " values (500, $1, $2)", 1000 + j, j + 1)
     assert await tx.fetchval(
-        "select o_gems from stardust._expedition_yield(500, $1, $1 + interval '24 hours')",
+        "select o_gems from stardust._expedition_yield(500, $1::timestamptz,"
+        " $1::timestamptz + interval '24 hours')",
         dt.datetime(2030, 3, 10, tzinfo=dt.timezone.utc)) == 20_000

@@ -219,7 +219,7 @@ async def expedition_stop(bot, uid):
 async def raid_attack(bot, uid):
     guild = RAID_GUILD + uid
     await bot.admin.execute("select stardust.start_raid($1, 'Again', 1000000000,"
-                            " now() + interval '1 day')", guild)
+                            " stardust._now() + interval '1 day')", guild)
     await team(bot, uid)
     return in_guild(slash(bot.fake, "raid", uid, "attack"), guild)
 

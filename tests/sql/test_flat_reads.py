@@ -110,7 +110,8 @@ async def test_a_random_mix_of_every_mutating_function_keeps_them_exact(conn):
         c["ability_tags"] = ["Master of Coin"]
     await conn.execute("select stardust.upsert_characters($1::jsonb)", json.dumps(chars))
     banner = await conn.fetchval(
-        "select id from stardust.create_banner('mix', array[1000, 1010], now() + interval '9 days',"
+        "select id from stardust.create_banner('mix', array[1000, 1010],"
+        " stardust._now() + interval '9 days',"
         " p_spark_cost => 3)")
     players = [11, 12, 13, 14, 15]
     for p in players:
@@ -305,7 +306,8 @@ async def test_expedition_multiplier_is_fixed_at_start(conn):
     await conn.execute("delete from stardust.inventory where id = $1", units["bench"][0])
     assert float((await conn.fetchrow("select * from stardust.expedition_status(1)"))
                  ["multiplier"]) == 1.1
-    await conn.execute("update stardust.expeditions set last_claim_at = now() - interval '2 h'")
+    await conn.execute("update stardust.expeditions"
+                       " set last_claim_at = stardust._now() - interval '2 h'")
     await conn.fetch("select * from stardust.expedition_stop(1)")
     await conn.fetch("select * from stardust.expedition_start(1, $1::bigint[])",
                      units["bench"][1:4])

@@ -101,7 +101,7 @@ begin
      where x.gems <> 0 or x.coins <> 0
      order by x.n
   ), request as (
-    -- the id's length was checked by _idem_get (and the table's check stands behind it)
+    -- the id's length was checked above (and the table's check stands behind it)
     insert into stardust.requests (user_id, request_id, fn, args, result)
     select p_user_id, p_request_id, 'pull', v_args,
            jsonb_build_object('pull_id', v_award.o_pull_id)

@@ -16,7 +16,7 @@ builds everything with server-side loops (generate_series inserts, never API cal
     with a team of three units, the leaderboards measured after each step.
 
 Every call runs in its own transaction, rolled back, so state never drifts; the figure is the
-median over --reps calls after one warm-up call, in milliseconds, client round trip included. Ratios are against the
+median over --reps calls after one warm-up call (the sizes interleaved, call by call), in milliseconds, client round trip included. Ratios are against the
 smallest size of the same run. Numbers are printed, never asserted.
 """
 
@@ -117,6 +117,13 @@ def grow_population(conn: psycopg.Connection, have: int, want: int, n_chars: int
     """Players have..want-1 of the player base, each with a team of TEAM distinct units."""
     if want <= have:
         return
+    for lo in range(have, want, 100_000):          # in batches: shorter statements
+        grow_batch(conn, lo, min(want, lo + 100_000), n_chars)
+    conn.execute("analyze stardust.users")
+    conn.execute("analyze stardust.inventory")
+
+
+def grow_batch(conn: psycopg.Connection, have: int, want: int, n_chars: int) -> None:
     first = POP_BASE + have
     make_users(conn, first, want - have)
     conn.execute("""
@@ -127,15 +134,17 @@ def grow_population(conn: psycopg.Connection, have: int, want: int, n_chars: int
           from generate_series(%s::bigint, %s::bigint) u
          cross join generate_series(1, %s) s
     """, (n_chars, first, POP_BASE + want - 1, TEAM))
-    conn.execute("analyze stardust.users")
-    conn.execute("analyze stardust.inventory")
 
 
 # --- measuring --------------------------------------------------------------------------------
-def timed(conn: psycopg.Connection, sql: str, params: tuple, reps: int) -> float:
+def timed(conn: psycopg.Connection, sql: str, params: tuple, reps: int,
+          warm: bool = True) -> float:
     times = []
-    with conn.transaction(force_rollback=True):     # warm up: plans cached per backend
-        conn.execute(sql, params).fetchall()
+    if warm:
+        with conn.transaction(force_rollback=True):     # warm up: plans cached per backend
+            conn.execute(sql, params).fetchall()
+    if reps == 0:
+        return float("nan")
     for _ in range(reps):
         with conn.transaction(force_rollback=True):
             t = time.perf_counter()
@@ -156,7 +165,7 @@ def whale_calls(conn: psycopg.Connection, uid: int, units: int) -> dict[str, tup
     mid = conn.execute("select id from stardust.inventory where user_id = %s"
                        " order by obtained_at desc, id desc offset %s limit 1",
                        (uid, units // 2)).fetchone()[0]
-    other = WHALE_BASE + (0 if uid != WHALE_BASE else 1)
+    other = WHALE_BASE - 1                          # the opponent (run() builds them)
     calls = {
         "inventory date p1": ("select * from stardust.inventory(%s, 'date', null, 10, 0)",
                               (uid,)),
@@ -237,25 +246,32 @@ def label(n: int) -> str:
 
 def run(url: str, units: list[int], players: list[int], reps: int, explain: bool) -> None:
     conn = psycopg.connect(url, autocommit=True)
-    conn.execute("set statement_timeout = '10min'")
+    conn.execute("set statement_timeout = '30min'")
     t0 = time.perf_counter()
     catalogue(conn, max(units) + 2000)
     for k, n in enumerate(units):
         make_whale(conn, WHALE_BASE + k, n, 0.1 + k / 100)
+    make_whale(conn, WHALE_BASE - 1, 10, 0.5)      # every whale's PvP opponent
     conn.execute("analyze")
     conn.execute("select * from stardust.bounty_board(%s)", (GUILD,))
     print(f"built catalogue and {len(units)} whales in {time.perf_counter() - t0:.0f} s",
           flush=True)
 
+    # interleaved: each repetition calls every size in turn, so that the load of a shared
+    # machine weighs on all sizes alike and the ratios stay fair
+    calls = [whale_calls(conn, WHALE_BASE + k, n) for k, n in enumerate(units)]
     results: dict[str, list[float]] = {}
-    for k, n in enumerate(units):
-        uid = WHALE_BASE + k
-        for name, (sql, params) in whale_calls(conn, uid, n).items():
-            slow = name.startswith("inventory deep") and n >= 10_000
-            results.setdefault(name, []).append(
-                timed(conn, sql, params, max(3, reps // 3) if slow else reps))
-        if explain and n == max(units):
-            explain_calls(conn, whale_calls(conn, uid, n), n)
+    for name in calls[0]:
+        per: list[list[float]] = [[] for _ in units]
+        for k in range(len(units)):                  # warm up: plans cached per backend
+            timed(conn, *calls[k][name], 0)
+        slow = name.startswith("inventory deep") and max(units) >= 10_000
+        for _ in range(max(3, reps // 3) if slow else reps):
+            for k in range(len(units)):
+                per[k].append(timed(conn, *calls[k][name], 1, warm=False))
+        results[name] = [statistics.median(x) for x in per]
+    if explain:
+        explain_calls(conn, calls[-1], units[-1])
     print()
     print(table("call (ms) by units", [label(n) for n in units], results), flush=True)
 

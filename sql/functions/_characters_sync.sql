@@ -10,24 +10,28 @@ as $$
 -- changed characters' holders (a re-import that changes every character's power rewrites
 -- every unit: run it when the game is quiet). Holders' users rows are locked first,
 -- ascending, then their units (the global lock order).
+declare
+  v_ids integer[];
 begin
-  if not exists (select 1 from new_chars n join old_chars o on o.anilist_id = n.anilist_id
+  -- (an array, not an EXISTS probe: under EXISTS the planner joins the two transition tables
+  -- by a nested loop, quadratic in the rows updated, e.g. every pool_idx renumbered)
+  v_ids := array(select n.anilist_id
+                   from new_chars n join old_chars o on o.anilist_id = n.anilist_id
                   where (n.rarity, n.true_power, n.name)
-                          is distinct from (o.rarity, o.true_power, o.name)) then
+                          is distinct from (o.rarity, o.true_power, o.name));
+  if cardinality(v_ids) = 0 then
     return null;
   end if;
   perform 1 from stardust.users u
-   where u.user_id in (select i.user_id
-                         from new_chars n join old_chars o on o.anilist_id = n.anilist_id
-                         join stardust.inventory i on i.anilist_id = n.anilist_id
-                        where (n.rarity, n.true_power, n.name)
-                                is distinct from (o.rarity, o.true_power, o.name))
+   where u.user_id in (select i.user_id from stardust.inventory i
+                        where i.anilist_id = any(v_ids))
    order by u.user_id for no key update;
   update stardust.inventory i
-     set char_rarity = n.rarity, char_power = n.true_power, char_name = n.name
-    from new_chars n join old_chars o on o.anilist_id = n.anilist_id
-   where i.anilist_id = n.anilist_id
-     and (n.rarity, n.true_power, n.name) is distinct from (o.rarity, o.true_power, o.name);
+     set char_rarity = c.rarity, char_power = c.true_power, char_name = c.name
+    from stardust.characters c
+   where c.anilist_id = any(v_ids) and i.anilist_id = c.anilist_id
+     and (i.char_rarity, i.char_power, i.char_name)
+           is distinct from (c.rarity, c.true_power, c.name);
   return null;
 end
 $$;

@@ -45,7 +45,7 @@ async def prepare(db: Database) -> None:
             if featured:
                 await conn.fetchrow(
                     "select * from stardust.create_banner(p_name => $1, p_rate_up_ids => $2,"
-                    " p_ends_at => now() + interval '14 days')", DEMO_BANNER,
+                    " p_ends_at => stardust._now() + interval '14 days')", DEMO_BANNER,
                     [r[0] for r in featured])
                 print(f"Opened the banner {DEMO_BANNER!r} (an admin's create_banner).")
 

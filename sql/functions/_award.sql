@@ -64,7 +64,7 @@ begin
     -- one probe per draw: a pool pick by (rarity, pool_idx), a fixed one by anilist_id
     -- (the other join's key is null and probes nothing)
     select dr.pos, dr.drawn, dr.fixed, dr.size, dr.idx, c.anilist_id, c.name, c.series,
-           c.image_url, c.rarity,
+           c.image_url, c.rarity, c.true_power,
            i.id as owned_id, i.team_slot,
            coalesce(i.dupe_level::integer, -1)
              + row_number() over (partition by c.anilist_id order by dr.pos)::integer as raw
@@ -77,7 +77,8 @@ begin
                                  coalesce(cf.series, cp.series) as series,
                                  case when cf.anilist_id is not null then cf.image_url
                                       else cp.image_url end as image_url,
-                                 coalesce(cf.rarity, cp.rarity) as rarity) c
+                                 coalesce(cf.rarity, cp.rarity) as rarity,
+                                 coalesce(cf.true_power, cp.true_power) as true_power) c
       left join stardust.inventory i on i.user_id = p_user_id and i.anilist_id = c.anilist_id
   ), outcome as (
     select o.*, o.raw > v_cap as scrapped,
@@ -89,8 +90,12 @@ begin
       from owned o
   ), up as (
     -- new units and raised dupe levels; a character only scrapped is left as it is
-    insert into stardust.inventory as inv (user_id, anilist_id, dupe_level)
-    select p_user_id, o.anilist_id, max(o.level)
+    -- the unit's copy of its character's rarity, power and name comes with it (the fill
+    -- trigger then has nothing to do)
+    insert into stardust.inventory as inv (user_id, anilist_id, dupe_level, char_rarity,
+                                           char_power, char_name)
+    select p_user_id, o.anilist_id, max(o.level), min(o.rarity), min(o.true_power),
+           min(o.name)
       from outcome o where o.anilist_id is not null
      group by o.anilist_id
     on conflict (user_id, anilist_id) do update

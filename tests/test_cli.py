@@ -73,6 +73,7 @@ def test_yoyo_apply_without_a_good_database_url_is_one_line(kind):
         assert "DATABASE_URL is not set" in line
 
 
+@pytest.mark.slow                                 # CLI processes migrating
 def test_migrate_prints_a_summary_and_details_with_v(make_db):
     quiet = stardust("migrate", env=env_with(DATABASE_URL=make_db("quiet", template=None)))
     assert quiet.returncode == 0, quiet.stderr

@@ -18,11 +18,15 @@ REPO = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
 
 # chaos, many processes or big statistical runs: `-m "not slow"` leaves them out
-SLOW_MODULES = {"tests/test_chaos.py", "tests/sql/test_pull_stats.py"}
+SLOW_MODULES = {"tests/test_chaos.py", "tests/sql/test_pull_stats.py", "tests/test_supabase.py"}
 SLOW_TESTS = {
-    "tests/test_cli.py": ["test_the_embedded_database_from_first_console_to_destroy"],
+    "tests/test_cli.py": ["test_the_embedded_database_from_first_console_to_destroy",
+                          "test_migrate_prints_a_summary_and_details_with_v"],
     "tests/test_migrate.py": ["test_embedded_database_lifecycle",
-                              "test_rolling_back_each_migration_keeps_the_earlier_ones_working"],
+                              "test_rolling_back_each_migration_keeps_the_earlier_ones_working",
+                              "test_rollback_to_empty_and_forward_again",
+                              "test_check_reports_hot_fixes_and_broken_files"],
+    "tests/sql/test_effective_power.py": ["test_matches_exact_reference"],
     "tests/test_demo.py": ["test_demo_end_to_end"],
     "tests/test_bot_api_fuzz.py": [
         "test_every_bot_function_answers_hostile_arguments_with_a_documented_code",

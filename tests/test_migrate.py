@@ -47,6 +47,7 @@ def test_fresh_migrate_then_again_is_a_no_op(pg_cluster, empty_url):
     assert not migrate.check(empty_url).drift
 
 
+@pytest.mark.slow                                 # every migration down and up
 def test_rollback_to_empty_and_forward_again(pg_cluster, empty_url):
     migrate.migrate(empty_url)
     schema = dump(pg_cluster, empty_url, "--schema-only")
@@ -90,6 +91,7 @@ def test_editing_a_function_file_redeploys_it(empty_url, tmp_path):
     assert q(empty_url, "select stardust.unit_power(100, 0, 0, 0)") == [(200,)]
 
 
+@pytest.mark.slow                                 # several CLI processes
 def test_check_reports_hot_fixes_and_broken_files(empty_url, tmp_path):
     env = {**os.environ, "DATABASE_URL": empty_url}
     cli = [str(BIN / "stardust"), "migrate", "--check"]

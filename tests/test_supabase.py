@@ -24,6 +24,8 @@ from psycopg import sql
 from bot import migrate
 from tests.helpers import load_catalogue, sqlstate
 
+pytestmark = pytest.mark.slow          # CLI processes, a database shaped like Supabase
+
 BIN = Path(sys.executable).parent
 SUPABASE_ROLES = ("anon", "authenticated", "service_role")
 _counter = itertools.count()

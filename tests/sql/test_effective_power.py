@@ -50,6 +50,7 @@ async def test_hand_computed_values(tx, rarity, favs, expected):
     assert got == expected
 
 
+@pytest.mark.slow                                 # 300 hypothesis examples
 @settings(max_examples=300, deadline=None)
 @given(favs=st.one_of(st.integers(0, 300_000), st.integers(0, 10**15)),
        rarity=st.sampled_from(["SSR", "SR", "R"]))

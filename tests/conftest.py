@@ -19,6 +19,7 @@ from pytest_postgresql.janitor import DatabaseJanitor
 
 from bot import migrate
 from bot.pgcluster import Cluster, throwaway
+from tests.helpers import steady_clock
 
 TEMPLATE = "stardust_template"
 _counter = itertools.count()
@@ -96,6 +97,15 @@ async def conn(db_url):
     c = await asyncpg.connect(db_url)
     yield c
     await c.close()
+
+
+@pytest.fixture
+async def steady_game_clock(conn):
+    """For modules with day and hour rules (`pytestmark = usefixtures(...)`): the game's clock
+    stands still minutes from midnight UTC and the top of the hour, so two check-ins, a day's
+    cap or an hour's board never straddle a boundary and no test depends on when it runs."""
+    async with steady_clock(conn):
+        yield
 
 
 @pytest.fixture

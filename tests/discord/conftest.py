@@ -16,7 +16,7 @@ from bot.db import Database
 from bot.discord import Services
 from bot.discord.client import create_client, shutdown
 from tests.discord.fake_discord import FakeDiscord
-from tests.helpers import characters
+from tests.helpers import characters, steady_clock
 
 ADMIN = 4242
 
@@ -62,3 +62,12 @@ async def bot(make_db, tmp_path_factory):
     await admin.close()
     await fake.stop()
     Route.BASE = saved_base
+
+
+@pytest.fixture
+async def steady_bot_clocks(bot):
+    """For modules with day and hour rules (check-in streaks, the daily shop, hourly bounty
+    boards): the game's and the bot's clocks stand still, minutes from midnight UTC and the
+    top of the hour, so no test depends on when it runs."""
+    async with steady_clock(bot.admin):
+        yield

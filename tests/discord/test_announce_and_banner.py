@@ -10,16 +10,9 @@ import contextlib
 import pytest
 
 from tests.discord.fake_discord import answer, autocomplete, deliver, is_callback, slash
-from tests.helpers import steady_clock
 
 
-@pytest.fixture(autouse=True)
-async def _steady_clock(bot):
-    """Day and hour rules below (check-in streaks, the daily shop, hourly bounty boards): the
-    game's and the bot's clocks stand still, minutes from midnight UTC and the top of the
-    hour, so no test here depends on when it runs."""
-    async with steady_clock(bot.admin):
-        yield
+pytestmark = pytest.mark.usefixtures("steady_bot_clocks")   # day and hour rules: a steady clock
 
 
 def embed(data: dict) -> dict:

@@ -5,16 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.discord.fake_discord import GUILD_ID, answer, image_of, slash
-from tests.helpers import steady_clock
 
 
-@pytest.fixture(autouse=True)
-async def _steady_clock(bot):
-    """Day and hour rules below (check-in streaks, the daily shop, hourly bounty boards): the
-    game's and the bot's clocks stand still, minutes from midnight UTC and the top of the
-    hour, so no test here depends on when it runs."""
-    async with steady_clock(bot.admin):
-        yield
+pytestmark = pytest.mark.usefixtures("steady_bot_clocks")   # day and hour rules: a steady clock
 
 
 async def give_team(bot, user: int, dupe: int = 10) -> list[int]:

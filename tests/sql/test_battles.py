@@ -9,15 +9,9 @@ import pytest
 
 from tests.helpers import (assert_ledger_balanced, characters, sqlstate, unchanged,
                            without_achievements)
-from tests.helpers import steady_clock
 
 
-@pytest.fixture(autouse=True)
-async def _steady_clock(conn):
-    """Day and hour rules below: the game's clock stands still, minutes from midnight UTC and
-    from the top of the hour, so no test here depends on when it runs."""
-    async with steady_clock(conn):
-        yield
+pytestmark = pytest.mark.usefixtures("steady_game_clock")   # day and hour rules: a steady clock
 
 
 @pytest.fixture

@@ -12,15 +12,9 @@ import pytest
 
 from tests.helpers import (assert_ledger_balanced, load_catalogue, player_with_team, sqlstate,
                            unchanged)
-from tests.helpers import steady_clock
 
 
-@pytest.fixture(autouse=True)
-async def _steady_clock(conn):
-    """Check-ins, daily tasks and shops, hourly bounty boards below: the game's clock stands
-    still, minutes from midnight UTC and the top of the hour (no test depends on when it runs)."""
-    async with steady_clock(conn):
-        yield
+pytestmark = pytest.mark.usefixtures("steady_game_clock")   # day and hour rules: a steady clock
 
 
 # snowflake-sized ids: no count, power, seed or other id in the database can spell them

@@ -18,15 +18,9 @@ import asyncpg
 import pytest
 
 from tests.helpers import db_state, load_catalogue, player_with_team, sqlstate
-from tests.helpers import steady_clock
 
 
-@pytest.fixture(autouse=True)
-async def _steady_clock(conn):
-    """Check-ins, daily tasks and shops, hourly bounty boards below: the game's clock stands
-    still, minutes from midnight UTC and the top of the hour (no test depends on when it runs)."""
-    async with steady_clock(conn):
-        yield
+pytestmark = pytest.mark.usefixtures("steady_game_clock")   # day and hour rules: a steady clock
 
 
 RID = "replay-1"

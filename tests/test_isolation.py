@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import os
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -83,3 +84,22 @@ def test_every_mutation_in_the_catalogue_applies_and_has_tests():
     assert not missing, f"mapped test files that do not exist: {missing}"
     areas = {m.file.split("/")[0] for m in mutations}
     assert areas == {"sql", "bot"}
+
+
+# A player id passed to the fake Discord, the team helper or the admin's per-player calls.
+_PLAYER = re.compile(
+    r"(?:slash|button|give_team|admin_grant|press)\(\s*(?:bot\.fake|fake|bot)\s*,\s*"
+    r"(?:\"[^\"]*\"\s*,\s*)?(\d{3,6})\b|get_user\((\d{3,6})\)|user_id = (\d{3,6})\b")
+
+
+def test_discord_test_modules_do_not_share_players():
+    """Every Discord test shares one bot and one database for the whole session, in random
+    order: a player id used by two modules lets one module's units or gems leak into the
+    other's assertions (it happened: 301 in the battle and fairness tests)."""
+    owners: dict[int, set[str]] = {}
+    for path in sorted((REPO / "tests" / "discord").glob("test_*.py")):
+        for m in _PLAYER.finditer(path.read_text()):
+            owners.setdefault(int(next(g for g in m.groups() if g)), set()).add(path.name)
+    assert len(owners) > 20                                 # the scan does find the players
+    shared = {uid: sorted(names) for uid, names in owners.items() if len(names) > 1}
+    assert not shared, f"player ids used by more than one Discord test module: {shared}"

@@ -19,6 +19,11 @@ the engine and the yardstick are measured next to each other:
   * 10-pulls per second with 32 clients on one hot user (serialised by its row lock);
   * 10-pulls per second with 32 clients on 32 distinct users.
 
+Throughput is taken in steady state (each connection has pulled before the clock starts, as
+the bot's pool keeps its connections). After the table, informational: the yardstick with
+the secondary indexes the flat reads keep on the game's inventory (bench_yardstick_ix),
+which shows what those indexes alone cost a 10-pull.
+
 The HEADLINE table runs with PostgreSQL's durable defaults (fsync and synchronous_commit
 on); the second table is the same with fsync off. --durable prints only the first, --fast
 only the second. --extras adds the older measures (a client-side baseline with the rules in
@@ -205,8 +210,48 @@ select i.user_id, i.anilist_id, i.dupe_level from stardust.inventory i;
 """
 
 
+# The same yardstick with the secondary indexes the game's flat reads keep on its inventory
+# (issue 12, section 1: one per sort, the holders' index, the scrappable units'), for the
+# same unit columns: what those indexes alone cost a 10-pull. Informational: the goal is
+# against the plain yardstick. (A copy raises dupe_level, which these indexes hold, so it is
+# never a HOT update: every index gets a new entry.)
+YARDSTICK_IX_SQL = YARDSTICK_SQL.replace("bench_yardstick.", "bench_yardstick_ix.").replace(
+    "schema if not exists bench_yardstick;", "schema if not exists bench_yardstick_ix;"
+).replace("""  dupe_level smallint not null default 0,
+  primary key""", """  dupe_level smallint not null default 0,
+  id          bigint generated always as identity unique,
+  char_rarity text collate "C" not null default 'R',
+  char_power  integer not null default 1000,
+  char_name   text not null default 'Bench',
+  bond_level  smallint not null default 1,
+  is_locked   boolean not null default false,
+  team_slot   smallint,
+  expedition_slot smallint,
+  obtained_at timestamptz not null default now(),
+  updated_at  timestamptz not null default now(),
+  power_key   bigint generated always as
+    (char_power::bigint * (20 + dupe_level) * (200 + bond_level)) stored,
+  primary key""") + """
+create index on bench_yardstick_ix.inventory (anilist_id);
+create index on bench_yardstick_ix.inventory (user_id, char_rarity, obtained_at, id);
+create index on bench_yardstick_ix.inventory
+  (user_id, char_rarity, power_key, obtained_at, id);
+create index on bench_yardstick_ix.inventory
+  (user_id, char_rarity, dupe_level, obtained_at, id);
+create index on bench_yardstick_ix.inventory
+  (user_id, char_rarity, char_name, obtained_at desc, id desc);
+create index on bench_yardstick_ix.inventory (user_id, char_rarity)
+  where not is_locked and team_slot is null and expedition_slot is null;
+"""
+
+
 async def yardstick_pull10(conn: asyncpg.Connection, user_id: int, request_id: str) -> list:
     return await conn.fetch("select * from bench_yardstick.pull10($1)", user_id)
+
+
+async def yardstick_ix_pull10(conn: asyncpg.Connection, user_id: int, request_id: str
+                              ) -> list:
+    return await conn.fetch("select * from bench_yardstick_ix.pull10($1)", user_id)
 
 
 # --- measurements ------------------------------------------------------------------------
@@ -215,30 +260,33 @@ def pct(samples: list[float], q: float) -> float:
     return s[min(len(s) - 1, int(len(s) * q))]
 
 
-async def latency_pair(url: str, fa, ua: int, fb, ub: int, n: int
-                       ) -> tuple[float, float, float, float]:
-    """Single-client latency of two 10-pulls taken call by call in turn (each on its own
-    connection and user), so that both see the same machine: p50 and p99 of each, ms."""
-    ca, cb = await asyncpg.connect(url), await asyncpg.connect(url)
+async def latency_each(url: str, calls: list[tuple], n: int) -> list[tuple[float, float]]:
+    """Single-client latency of several 10-pulls (fn, user) taken call by call in turn (each
+    on its own connection and user), so that all see the same machine: (p50, p99) of each,
+    ms."""
+    conns = [await asyncpg.connect(url) for _ in calls]
     try:
         for _ in range(100):                                   # warm caches and plans
-            await fa(ca, ua, uuid.uuid4().hex)
-            await fb(cb, ub, uuid.uuid4().hex)
-        sa, sb = [], []
+            for conn, (fn, user) in zip(conns, calls):
+                await fn(conn, user, uuid.uuid4().hex)
+        samples: list[list[float]] = [[] for _ in calls]
         for _ in range(n):
-            rid = uuid.uuid4().hex
-            t = time.perf_counter()
-            await fa(ca, ua, rid)
-            sa.append(time.perf_counter() - t)
-            rid = uuid.uuid4().hex
-            t = time.perf_counter()
-            await fb(cb, ub, rid)
-            sb.append(time.perf_counter() - t)
-        return (pct(sa, 0.5) * 1e3, pct(sa, 0.99) * 1e3,
-                pct(sb, 0.5) * 1e3, pct(sb, 0.99) * 1e3)
+            for conn, (fn, user), out in zip(conns, calls, samples):
+                rid = uuid.uuid4().hex
+                t = time.perf_counter()
+                await fn(conn, user, rid)
+                out.append(time.perf_counter() - t)
+        return [(pct(s, 0.5) * 1e3, pct(s, 0.99) * 1e3) for s in samples]
     finally:
-        await ca.close()
-        await cb.close()
+        for conn in conns:
+            await conn.close()
+
+
+async def latency_pair(url: str, fa, ua: int, fb, ub: int, n: int
+                       ) -> tuple[float, float, float, float]:
+    """latency_each of two 10-pulls: p50 and p99 of each, ms."""
+    (a50, a99), (b50, b99) = await latency_each(url, [(fa, ua), (fb, ub)], n)
+    return a50, a99, b50, b99
 
 
 async def latency(url: str, fn, user_id: int, n: int) -> tuple[float, float]:
@@ -359,13 +407,18 @@ async def fair_cost(url: str, user_id: int, n: int = 2000) -> tuple[float, float
 
 
 async def throughput(url: str, fn, users: list[int], seconds: float) -> float:
+    """10-pulls per second of CLIENTS connections, each on users[i % len(users)], in steady
+    state: every connection is opened and has pulled (its plans and caches built, as in the
+    bot's long-lived pool) before the clock starts."""
     conns = [await asyncpg.connect(url) for _ in range(CLIENTS)]
     done = 0
+    for i, conn in enumerate(conns):                           # warm every connection
+        for _ in range(3):
+            await fn(conn, users[i % len(users)], uuid.uuid4().hex)
     stop = time.perf_counter() + seconds
 
     async def worker(conn, user_id):
         nonlocal done
-        await fn(conn, user_id, uuid.uuid4().hex)              # warm this connection
         while time.perf_counter() < stop:
             await fn(conn, user_id, uuid.uuid4().hex)
             done += 1
@@ -415,6 +468,7 @@ async def setup(url: str) -> tuple[list[int], dict[str, int], int]:
               from generate_series(1, 199) u
               join stardust.characters c on (u * 7 + c.anilist_id) % 3 = 0""")
         await conn.execute(YARDSTICK_SQL % {"n_chars": N_SSR + N_SR + N_R})
+        await conn.execute(YARDSTICK_IX_SQL % {"n_chars": N_SSR + N_SR + N_R})
         await conn.execute("vacuum analyze")
         # pull_result's columns past the original 13 (the fair draw's record, nulls here)
         extra = await conn.fetchval("select count(*) - 13 from pg_attribute where attrelid ="
@@ -444,10 +498,11 @@ async def yardstick_round(url: str, users: list[int], seconds: float, n: int
     """One round of the headline: the engine's full 10-pull (with a request id, as the bot
     sends it) and the yardstick, each measure taken next to the other's."""
     m: dict[str, float] = {}
-    m["e50"], m["e99"], m["y50"], m["y99"] = await latency_pair(
-        url, engine_pull10, 1, yardstick_pull10, 2, n)
+    (m["e50"], m["e99"]), (m["y50"], m["y99"]), (m["x50"], m["x99"]) = await latency_each(
+        url, [(engine_pull10, 1), (yardstick_pull10, 2), (yardstick_ix_pull10, 5)], n)
     m["hot"] = await throughput(url, engine_pull10, [3], seconds)
     m["yhot"] = await throughput(url, yardstick_pull10, [4], seconds)
+    m["xhot"] = await throughput(url, yardstick_ix_pull10, [6], seconds)
     m["dist"] = await throughput(url, engine_pull10, users[10:10 + CLIENTS], seconds)
     m["ydist"] = await throughput(url, yardstick_pull10, users[50:50 + CLIENTS], seconds)
     return m
@@ -477,6 +532,11 @@ def print_table(title: str, results: list[dict[str, float]]) -> None:
         print(f"{name:<40} {med(key):10.2f} {med(ykey):10.2f} {ratio:6.2f}x  {goal:<8}{extra}"
               .rstrip())
     print("ratio: full pull / yardstick (latency: lower is better; throughput: higher)")
+    # informational: the yardstick carrying the inventory indexes of the flat reads
+    for name, key, ykey in (("  yardstick + read indexes, p50 (ms)", "x50", "y50"),
+                            ("  yardstick + read indexes, hot user /s", "xhot", "yhot")):
+        print(f"{name:<40} {med(key):10.2f} {med(ykey):10.2f} {med(key) / med(ykey):6.2f}x"
+              "  (yardstick with the game's inventory indexes / yardstick)")
 
 
 async def run_headline(url: str, title: str, seconds: float, rounds: int, n: int) -> None:

@@ -43,6 +43,9 @@ as $$
 -- afterwards, which rolls the whole statement back.
 declare
   v_cap     integer := (p_cfg ->> 'dupe_cap')::integer;
+  -- the clock read once and written explicitly: a column default calls _now() once per row
+  -- (a function with a SET clause is never inlined), 20-odd calls per 10-pull otherwise
+  v_now     timestamptz := stardust._now();
   v_missing text;
 begin
   with sizes as materialized (
@@ -93,13 +96,13 @@ begin
     -- the unit's copy of its character's rarity, power and name comes with it (the fill
     -- trigger then has nothing to do)
     insert into stardust.inventory as inv (user_id, anilist_id, dupe_level, char_rarity,
-                                           char_power, char_name)
+                                           char_power, char_name, obtained_at, updated_at)
     select p_user_id, o.anilist_id, max(o.level), min(o.rarity), min(o.true_power),
-           min(o.name)
+           min(o.name), v_now, v_now
       from outcome o where o.anilist_id is not null
      group by o.anilist_id
     on conflict (user_id, anilist_id) do update
-       set dupe_level = excluded.dupe_level, updated_at = stardust._now()
+       set dupe_level = excluded.dupe_level, updated_at = excluded.updated_at
      where inv.dupe_level <> excluded.dupe_level
     returning inv.id, inv.anilist_id
   ), units as (
@@ -124,12 +127,13 @@ begin
       from outcome o left join up on up.anilist_id = o.anilist_id
   ), log as (
     insert into stardust.scrap_log (user_id, reason, request_id, copies, gems, coins,
-                                    anilist_ids)
-    select p_user_id, 'auto_scrap', p_request_id, u.copies, u.gems, u.coins, u.scrapped_ids
+                                    anilist_ids, scrapped_at)
+    select p_user_id, 'auto_scrap', p_request_id, u.copies, u.gems, u.coins, u.scrapped_ids,
+           v_now
       from units u where u.copies > 0 and u.missing is null
   ), hist as (
-    insert into stardust.pulls (user_id, banner_id, source, request_id, units)
-    select p_user_id, p_banner.id, p_source, p_request_id, u.units
+    insert into stardust.pulls (user_id, banner_id, source, request_id, units, pulled_at)
+    select p_user_id, p_banner.id, p_source, p_request_id, u.units, v_now
       from units u where u.missing is null
     returning id
   )

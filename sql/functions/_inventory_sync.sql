@@ -6,10 +6,11 @@ as $$
 -- @plpgsql_check_options: oldtable = old_units, newtable = new_units
 -- Keeps users.units_total / units_r / units_sr / units_ssr and users.team_power exact in the
 -- same transaction as every change to stardust.inventory, whoever makes it (pull's upsert,
--- scrap, mass_scrap, erase_user, an admin in the SQL editor). Statement-level, reading the
--- transition tables: one users update per statement, none when nothing counted changed.
--- (An INSERT ... ON CONFLICT DO UPDATE lists only the rows it truly inserted in new_units of
--- the insert trigger; its updated rows go to the update trigger's tables.)
+-- scrap, mass_scrap, erase_user, an admin in the SQL editor). Inserts and deletes here:
+-- statement-level, reading the transition tables, one users update per statement. Updates:
+-- _inventory_sync_row, a row trigger that runs only for a unit changing hands or rarity or
+-- a team member's change (an INSERT ... ON CONFLICT DO UPDATE lists only the rows it truly
+-- inserted in new_units; the rows it updated go to the update trigger).
 -- Game functions lock the user first, so the users update here waits for nothing. An admin
 -- statement in the SQL editor touching several players' units holds their inventory rows
 -- before this runs: run such statements when the game is quiet (a deadlock with a player's
@@ -40,6 +41,9 @@ begin
      where u.user_id = d.user_id;
     v_team := array(select distinct o.user_id from old_units o where o.team_slot is not null);
   else
+    -- UPDATE: since migration 0017 a row trigger does this (_inventory_sync_row, which runs
+    -- only for the rows that need it); this branch serves the statement trigger that
+    -- 0017's rollback restores.
     -- a rarity changed (catalogue) or a unit changed hands (SQL editor): move its count.
     -- (No EXISTS probe first: under EXISTS the planner would join the two transition tables
     -- by a nested loop, quadratic in the rows updated.)
@@ -97,8 +101,4 @@ create or replace trigger inventory_sync_insert
 create or replace trigger inventory_sync_delete
   after delete on stardust.inventory
   referencing old table as old_units
-  for each statement execute function stardust._inventory_sync();
-create or replace trigger inventory_sync_update
-  after update on stardust.inventory
-  referencing old table as old_units new table as new_units
   for each statement execute function stardust._inventory_sync();

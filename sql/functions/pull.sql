@@ -6,6 +6,10 @@ create or replace function stardust.pull(
 returns setof stardust.pull_result
 language plpgsql volatile security definer
 set search_path = pg_catalog, pg_temp
+-- every statement here is an index probe or less; a plan made while stardust.requests was
+-- small would scan it for the request record on every pull for the life of the connection
+-- (the bot's pool keeps them for hours), so sequential scans are ruled out (as in _award)
+set enable_seqscan = off
 as $$
 -- The hot path of the game, kept light (issue 12): the users row locked by one statement
 -- (_lock_user only for a player seen for the first time), the request record written by
@@ -24,6 +28,7 @@ declare
   v_cost   bigint;
   v_ssr    integer;
   v_new    boolean;
+  v_now    timestamptz;
 begin
   if p_count is null or p_count not between 1 and (v_cfg ->> 'pull_max')::integer then
     raise exception 'Pull count must be between 1 and %, got %', v_cfg ->> 'pull_max',
@@ -65,6 +70,7 @@ begin
   -- provably fair: the active seed (share-locked until commit, after the users row), the
   -- client seed, and nonces v_user.nonce .. + p_count - 1, taken under the users row lock
   v_seed := stardust._active_seed();
+  v_now := stardust._now();
   v_client := coalesce(v_user.client_seed, p_user_id::text);
   v_draw := stardust._draw(p_count, v_user.pity_counter, v_cfg, v_banner, v_seed.o_seed,
                            v_client, v_user.nonce);
@@ -94,17 +100,19 @@ begin
            ssr_pulled = u.ssr_pulled + (select n.ssr from units n)
      where u.user_id = p_user_id
   ), ledger as (
-    insert into stardust.ledger (user_id, gems_delta, coins_delta, reason, request_id)
-    select p_user_id, x.gems, x.coins, x.reason, p_request_id
+    -- timestamps written, not defaulted: one _now() call (see _award)
+    insert into stardust.ledger (user_id, gems_delta, coins_delta, reason, request_id,
+                                 created_at)
+    select p_user_id, x.gems, x.coins, x.reason, p_request_id, v_now
       from (values (1, -v_cost, 0::bigint, 'pull'),
                    (2, v_award.o_gems, v_award.o_coins, 'auto_scrap')) x(n, gems, coins, reason)
      where x.gems <> 0 or x.coins <> 0
      order by x.n
   ), request as (
     -- the id's length was checked above (and the table's check stands behind it)
-    insert into stardust.requests (user_id, request_id, fn, args, result)
+    insert into stardust.requests (user_id, request_id, fn, args, result, created_at)
     select p_user_id, p_request_id, 'pull', v_args,
-           jsonb_build_object('pull_id', v_award.o_pull_id)
+           jsonb_build_object('pull_id', v_award.o_pull_id), v_now
      where p_request_id is not null
   )
   select n.ssr, n.new into v_ssr, v_new from units n;

@@ -72,19 +72,7 @@ begin
   end if;
   if cardinality(v_team) > 0 then
     -- a team member came, went or changed power: recount that team (at most 5 rows each)
-    -- (a join, index probes per player: `= any(v_team)` over a long array is a linear scan
-    -- of the array per inventory row, quadratic for a bulk insert)
-    update stardust.users u
-       set team_power = t.p
-      from (select v.user_id,
-                   coalesce(sum(stardust.unit_power(i.char_power, i.dupe_level, i.bond_level,
-                                                    u2.team_level)), 0)::bigint as p
-              from unnest(v_team) v(user_id)
-              join stardust.users u2 on u2.user_id = v.user_id
-              left join stardust.inventory i
-                on i.user_id = v.user_id and i.team_slot is not null
-             group by v.user_id) t
-     where u.user_id = t.user_id and u.team_power is distinct from t.p;
+    perform stardust._team_power_refresh(v_team);
   end if;
   return null;
 end

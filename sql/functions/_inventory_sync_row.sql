@@ -31,19 +31,7 @@ begin
      where u.user_id = d.user_id;
   end if;
   if old.team_slot is not null or new.team_slot is not null then
-    update stardust.users u
-       set team_power = t.p
-      from (select v.user_id,
-                   coalesce(sum(stardust.unit_power(i.char_power, i.dupe_level, i.bond_level,
-                                                    u2.team_level)), 0)::bigint as p
-              from (select distinct x.user_id from (values (old.user_id), (new.user_id))
-                      x(user_id)) v
-              join stardust.users u2 on u2.user_id = v.user_id
-              left join stardust.inventory i
-                on i.user_id = v.user_id and i.team_slot is not null
-             group by v.user_id
-             order by v.user_id) t
-     where u.user_id = t.user_id and u.team_power is distinct from t.p;
+    perform stardust._team_power_refresh(array[old.user_id, new.user_id]);
   end if;
   return null;
 end

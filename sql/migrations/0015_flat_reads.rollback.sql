@@ -7,6 +7,7 @@ drop trigger if exists users_team_level on stardust.users;
 drop trigger if exists characters_sync on stardust.characters;
 drop function if exists stardust._inventory_fill();
 drop function if exists stardust._inventory_sync();
+drop function if exists stardust._team_power_refresh(bigint[]);
 drop function if exists stardust._users_team_level();
 drop function if exists stardust._characters_sync();
 drop function if exists stardust._expedition_owned_bonus(bigint);

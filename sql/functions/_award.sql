@@ -15,6 +15,10 @@ create or replace function stardust._award(
   p_client_seed text default null,
   p_list_n      integer[] default null,
   p_list_idx    integer[] default null,
+  -- true: the caller adds the new units to the users counters in its own users update (a
+  -- pull: one users row version per 10-pull instead of two); the rows are inserted with
+  -- inventory.precounted and the counters' trigger skips them
+  p_precounted  boolean default false,
   out o_units   stardust.pull_result[],
   out o_pull_id bigint,
   out o_gems    bigint,
@@ -96,9 +100,10 @@ begin
     -- the unit's copy of its character's rarity, power and name comes with it (the fill
     -- trigger then has nothing to do)
     insert into stardust.inventory as inv (user_id, anilist_id, dupe_level, char_rarity,
-                                           char_power, char_name, obtained_at, updated_at)
+                                           char_power, char_name, obtained_at, updated_at,
+                                           precounted)
     select p_user_id, o.anilist_id, max(o.level), min(o.rarity), min(o.true_power),
-           min(o.name), v_now, v_now
+           min(o.name), v_now, v_now, coalesce(p_precounted, false)
       from outcome o where o.anilist_id is not null
      group by o.anilist_id
     on conflict (user_id, anilist_id) do update
@@ -148,10 +153,11 @@ begin
   end if;
 end
 $$;
-revoke all on function stardust._award(bigint, text, stardust.banners, text, jsonb, text[], boolean[], integer[], double precision[], integer, bigint, text, integer[], integer[]) from public;
-comment on function stardust._award(bigint, text, stardust.banners, text, jsonb, text[], boolean[], integer[], double precision[], integer, bigint, text, integer[], integer[]) is
+revoke all on function stardust._award(bigint, text, stardust.banners, text, jsonb, text[], boolean[], integer[], double precision[], integer, bigint, text, integer[], integer[], boolean) from public;
+comment on function stardust._award(bigint, text, stardust.banners, text, jsonb, text[], boolean[], integer[], double precision[], integer, bigint, text, integer[], integer[], boolean) is
   'Internal: resolve drawn rarities/positions to characters and give them to the user '
   '(dupe levels, auto-scrap past the cap), record the call in the pull history (with the '
   'fair draw''s seed, nonces, client seed, pool size and index); returns the '
   'units in order, the pulls row id, the auto-scrap refund for the caller to credit and '
-  'whether a team member was drawn again (its power rose).';
+  'whether a team member was drawn again (its power rose). With p_precounted the caller '
+  'adds the new units to the users counters itself.';

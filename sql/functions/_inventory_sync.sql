@@ -26,7 +26,9 @@ begin
                    count(*) filter (where n.char_rarity = 'R')::integer as r,
                    count(*) filter (where n.char_rarity = 'SR')::integer as sr,
                    count(*) filter (where n.char_rarity = 'SSR')::integer as ssr
-              from new_units n group by n.user_id) d
+              from new_units n
+             where not n.precounted       -- counted by the inserting statement's caller
+             group by n.user_id) d
      where u.user_id = d.user_id;
     v_team := array(select distinct n.user_id from new_units n where n.team_slot is not null);
   elsif tg_op = 'DELETE' then

@@ -76,14 +76,22 @@ begin
                            v_client, v_user.nonce);
   v_award := stardust._award(p_user_id, 'pull', v_banner, p_request_id, v_cfg, v_draw.o_rarities,
                              v_draw.o_is_pity, v_draw.o_fixed, v_draw.o_u, v_seed.o_id,
-                             v_user.nonce, v_client, v_draw.o_list_n, v_draw.o_list_idx);
-  -- one statement for the charge, the auto-scrap refund, pity and counters (the users row
+                             v_user.nonce, v_client, v_draw.o_list_n, v_draw.o_list_idx,
+                             p_precounted => true);
+  -- one statement for the charge, the auto-scrap refund, pity, the pull counters and the
+  -- unit counters (one users row version per 10-pull: under a hot player's lock a second
+  -- version per pull cost a quarter of the throughput, bench/pull_variants.py) (the users row
   -- carries 13 checks, evaluated once per statement), both ledger rows and the request
   -- record; spark points belong to one limited banner: pulling on another resets them;
   -- standard-pool pulls neither add nor reset
   with units as (
+    -- a 'new' outcome is one inserted unit (a second copy of it in the same call is a dupe)
     select count(*) filter (where x.rarity = 'SSR')::integer as ssr,
-           coalesce(bool_or(x.outcome = 'new'), false) as new
+           coalesce(bool_or(x.outcome = 'new'), false) as new,
+           count(*) filter (where x.outcome = 'new')::integer as n_new,
+           count(*) filter (where x.outcome = 'new' and x.rarity = 'R')::integer as n_r,
+           count(*) filter (where x.outcome = 'new' and x.rarity = 'SR')::integer as n_sr,
+           count(*) filter (where x.outcome = 'new' and x.rarity = 'SSR')::integer as n_ssr
       from unnest(v_award.o_units) x
   ), charge as (
     update stardust.users u
@@ -97,7 +105,12 @@ begin
                                 else p_count end,
            points_banner_id = coalesce(p_banner_id, u.points_banner_id),
            pulls_made = u.pulls_made + p_count,
-           ssr_pulled = u.ssr_pulled + (select n.ssr from units n)
+           ssr_pulled = u.ssr_pulled + (select n.ssr from units n),
+           -- the new units, inserted precounted by _award (the counters' trigger skips them)
+           units_total = u.units_total + (select n.n_new from units n),
+           units_r = u.units_r + (select n.n_r from units n),
+           units_sr = u.units_sr + (select n.n_sr from units n),
+           units_ssr = u.units_ssr + (select n.n_ssr from units n)
      where u.user_id = p_user_id
   ), ledger as (
     -- timestamps written, not defaulted: one _now() call (see _award)

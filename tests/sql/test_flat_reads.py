@@ -67,6 +67,45 @@ async def test_upsert_counts_only_rows_truly_inserted(conn):
     await assert_exact(conn)
 
 
+async def test_a_pull_counts_its_new_units_in_one_users_update(conn):
+    """A pull adds its new units to the counters in its own users update (the units come in
+    precounted and the insert trigger skips them): one users row version per 10-pull, and
+    the counters stay exact, a second copy of a new character in the same pull included.
+    Units inserted any other way (the SQL editor) are still counted by the trigger."""
+    # 8 characters for 10 draws: some character comes twice, new the first time
+    await load_catalogue(conn, n_ssr=1, n_sr=1, n_r=6)
+    await conn.execute("select stardust.grant(1, 1000000)")
+    # no achievement to measure (the pull's other users update, when a threshold may be
+    # reached, is not what this test is about)
+    await conn.execute("delete from stardust.achievements;"
+                       " update stardust.users set ach_next = '{}' where user_id = 1")
+    await conn.execute("create table public.users_updates (n integer not null)")
+    await conn.execute("""
+        create function public.count_users_update() returns trigger language plpgsql as
+        $$ begin insert into public.users_updates values (1); return null; end $$;
+        create trigger count_users_update after update on stardust.users
+          for each row execute function public.count_users_update()""")
+    try:
+        units = await conn.fetch("select * from stardust.pull(1, 10, p_request_id => 'p1')")
+        new = {u["anilist_id"] for u in units if u["outcome"] == "new"}
+        assert new and any(u["outcome"] == "dupe" and u["anilist_id"] in new for u in units)
+        assert await conn.fetchval("select count(*) from public.users_updates") == 1
+        assert await conn.fetchval("select bool_and(precounted) from stardust.inventory"
+                                   " where user_id = 1")
+        await assert_exact(conn)
+        # the SQL editor's insert is counted by the trigger (precounted defaults to false)
+        await conn.fetchrow("select * from stardust.get_user(2)")
+        await conn.execute("insert into stardust.inventory (user_id, anilist_id)"
+                           " select 2, anilist_id from stardust.characters")
+        assert await conn.fetchval("select units_total from stardust.users where user_id = 2"
+                                   ) == 8
+    finally:
+        await conn.execute("drop trigger count_users_update on stardust.users;"
+                           " drop function public.count_users_update();"
+                           " drop table public.users_updates")
+    await assert_exact(conn)
+
+
 async def test_catalogue_changes_move_the_counters_and_team_power(conn):
     """An admin override of a character's rarity or power (SQL editor, is_overridden) and a
     re-import that moves a character across a rank boundary reach every holder."""

@@ -43,34 +43,12 @@ begin
      where u.user_id = d.user_id;
     v_team := array(select distinct o.user_id from old_units o where o.team_slot is not null);
   else
-    -- UPDATE: since migration 0017 a row trigger does this (_inventory_sync_row, which runs
-    -- only for the rows that need it); this branch serves the statement trigger that
-    -- 0017's rollback restores.
-    -- a rarity changed (catalogue) or a unit changed hands (SQL editor): move its count.
-    -- (No EXISTS probe first: under EXISTS the planner would join the two transition tables
-    -- by a nested loop, quadratic in the rows updated.)
-    update stardust.users u
-       set units_total = u.units_total + d.n, units_r = u.units_r + d.r,
-           units_sr = u.units_sr + d.sr, units_ssr = u.units_ssr + d.ssr
-      from (select x.user_id, sum(x.s)::integer as n,
-                   coalesce(sum(x.s) filter (where x.rarity = 'R'), 0)::integer as r,
-                   coalesce(sum(x.s) filter (where x.rarity = 'SR'), 0)::integer as sr,
-                   coalesce(sum(x.s) filter (where x.rarity = 'SSR'), 0)::integer as ssr
-              from (select o.user_id as ou, o.char_rarity as orar, n.user_id as nu,
-                           n.char_rarity as nrar
-                      from old_units o join new_units n on n.id = o.id
-                     where (n.char_rarity, n.user_id)
-                             is distinct from (o.char_rarity, o.user_id)) m
-             cross join lateral (values (m.ou, m.orar, -1), (m.nu, m.nrar, 1)) x(user_id, rarity, s)
-             group by x.user_id) d
-     where u.user_id = d.user_id
-       and (d.n, d.r, d.sr, d.ssr) <> (0, 0, 0, 0);
-    v_team := array(select distinct x.user_id
-                      from old_units o join new_units n on n.id = o.id
-                     cross join lateral (values (o.user_id), (n.user_id)) x(user_id)
-                     where (o.team_slot is not null or n.team_slot is not null)
-                       and (o.team_slot, o.power_key, o.user_id)
-                             is distinct from (n.team_slot, n.power_key, n.user_id));
+    -- updates are _inventory_sync_row's (a row trigger since migration 0017); this function
+    -- under an update trigger means that 0017 was rolled back without redeploying the
+    -- functions of before it: refuse rather than let the counters drift
+    raise exception 'Inventory updates are kept by stardust._inventory_sync_row'
+      using errcode = 'P0001',
+            hint = 'Deploy the sql/functions of the migration you rolled back to.';
   end if;
   if cardinality(v_team) > 0 then
     -- a team member came, went or changed power: recount that team (at most 5 rows each)

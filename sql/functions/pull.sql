@@ -105,12 +105,13 @@ begin
                                 else p_count end,
            points_banner_id = coalesce(p_banner_id, u.points_banner_id),
            pulls_made = u.pulls_made + p_count,
-           ssr_pulled = u.ssr_pulled + (select n.ssr from units n),
+           ssr_pulled = u.ssr_pulled + n.ssr,
            -- the new units, inserted precounted by _award (the counters' trigger skips them)
-           units_total = u.units_total + (select n.n_new from units n),
-           units_r = u.units_r + (select n.n_r from units n),
-           units_sr = u.units_sr + (select n.n_sr from units n),
-           units_ssr = u.units_ssr + (select n.n_ssr from units n)
+           units_total = u.units_total + n.n_new,
+           units_r = u.units_r + n.n_r,
+           units_sr = u.units_sr + n.n_sr,
+           units_ssr = u.units_ssr + n.n_ssr
+      from units n
      where u.user_id = p_user_id
   ), ledger as (
     -- timestamps written, not defaulted: one _now() call (see _award)

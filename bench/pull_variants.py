@@ -1,6 +1,6 @@
 """Where a 10-pull's time goes: the engine next to variants of itself (issue 12, section 2).
 
-    .venv/bin/python bench/pull_variants.py [--pulls 500] [--hot] [--list]
+    .venv/bin/python bench/pull_variants.py [--pulls 500] [--hot] [--distinct] [--list]
                                             [VARIANT | FILE.sql ...]
 
 One throwaway cluster with PostgreSQL's durable defaults holds bench/gacha.py's benchmark
@@ -10,7 +10,7 @@ variant (a name below, or a file of SQL) is applied alone to its own clone of th
 unchanged database and on every clone in turn, call by call, with the yardstick in the same
 loop, so that all of them see the same machine. The report gives each one's p50 and what the
 variant saves against the engine as it is. With --hot it also gives 10-pulls/s on one hot
-user (32 clients, 2 s each, two rounds interleaved).
+user, with --distinct on distinct users (32 clients, 2 s each, two rounds interleaved).
 
 Variants are experiments and are never kept: several of them drop rules the game needs
 (foreign keys, the counters' trigger, check constraints). They say how much a piece costs,
@@ -132,20 +132,26 @@ async def latencies(urls: list[str], yard_url: str, pulls: int) -> tuple[list[fl
             statistics.median(ysamples) * 1e3)
 
 
-async def hot(urls: list[str], yard_url: str) -> tuple[list[float], float]:
-    """10-pulls/s on one hot user (32 clients), two rounds interleaved: medians."""
+async def rates(urls: list[str], yard_url: str, distinct: bool
+                ) -> tuple[list[float], float]:
+    """10-pulls/s of 32 clients, two rounds interleaved: medians. On one hot user (fresh
+    for each run), or with distinct: each client on its own user (the engine's 1-32, the
+    yardstick's 97-128; the runs take turns, so no two share a user at the same time)."""
     runs: list[list[float]] = [[] for _ in urls]
     yruns: list[float] = []
     user = 100
     for _ in range(2):
         for url, out in zip(urls, runs):
-            out.append(await gacha.throughput(url, gacha.engine_pull10, [user], 2.0))
-        yruns.append(await gacha.throughput(yard_url, gacha.yardstick_pull10, [user + 1], 2.0))
+            users = list(range(1, 1 + gacha.CLIENTS)) if distinct else [user]
+            out.append(await gacha.throughput(url, gacha.engine_pull10, users, 2.0))
+        users = (list(range(97, 97 + gacha.CLIENTS)) if distinct else [user + 1])
+        yruns.append(await gacha.throughput(yard_url, gacha.yardstick_pull10, users, 2.0))
         user += 2
     return [statistics.median(r) for r in runs], statistics.median(yruns)
 
 
-async def run(cluster, variants: list[tuple[str, str]], pulls: int, with_hot: bool) -> None:
+async def run(cluster, variants: list[tuple[str, str]], pulls: int, with_hot: bool,
+              with_distinct: bool) -> None:
     base = cluster.url("bench")
     await gacha.setup(base)
     urls = [base] + [await clone(cluster, f"variant_{i}", sql)
@@ -157,11 +163,14 @@ async def run(cluster, variants: list[tuple[str, str]], pulls: int, with_hot: bo
     print(f"{'variant':<26} {'p50':>7} {'/ yard':>7} {'saves':>7}")
     for label, value in zip(labels, p50):
         print(f"{label:<26} {value:7.2f} {value / y50:6.2f}x {p50[0] - value:7.2f}")
-    if with_hot:
-        rates, yrate = await hot(urls, base)
-        print(f"\n10-pulls/s, {gacha.CLIENTS} clients on one hot user (median of 2);"
+    for wanted, distinct, what in ((with_hot, False, "on one hot user"),
+                                   (with_distinct, True, "on distinct users")):
+        if not wanted:
+            continue
+        measured, yrate = await rates(urls, base, distinct)
+        print(f"\n10-pulls/s, {gacha.CLIENTS} clients {what} (median of 2);"
               f" yardstick {yrate:.0f}")
-        for label, value in zip(labels, rates):
+        for label, value in zip(labels, measured):
             print(f"{label:<26} {value:7.0f} {value / yrate:6.2f}x")
 
 
@@ -170,6 +179,8 @@ def main() -> None:
     ap.add_argument("variants", nargs="*", help="variant names (default: all) or SQL files")
     ap.add_argument("--pulls", type=int, default=500, help="measured 10-pulls per database")
     ap.add_argument("--hot", action="store_true", help="also hot-user throughput")
+    ap.add_argument("--distinct", action="store_true",
+                    help="also throughput on distinct users (one per client)")
     ap.add_argument("--list", action="store_true", help="list the variants and exit")
     args = ap.parse_args()
     if args.list:
@@ -182,7 +193,7 @@ def main() -> None:
     with throwaway("stardust-variants-", fast=False) as cluster:
         cluster.ensure_database("bench")
         migrate.migrate(cluster.url("bench"))
-        asyncio.run(run(cluster, variants, args.pulls, args.hot))
+        asyncio.run(run(cluster, variants, args.pulls, args.hot, args.distinct))
 
 
 if __name__ == "__main__":

@@ -191,13 +191,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.db import Database
     from bot.discord import Services
     from bot.discord.client import serve
-    from bot.fleet import ShardError
 
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = config.BotSettings()
-    except ShardError as exc:
+    except config.ConfigError as exc:
         raise CliError(f"{exc} (see `stardust run --help`)") from None
     if not settings.token:
         return _fail("DISCORD_TOKEN is not set (see `stardust run --help`)")
@@ -218,7 +217,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     try:
         return asyncio.run(main())
-    except ShardError as exc:
+    except config.ConfigError as exc:                     # a shard past Discord's count
         raise CliError(str(exc)) from None
 
 

@@ -7,8 +7,10 @@ SHARD_IDS; together they must cover every shard once (docs/SCALING.md).
 
 from __future__ import annotations
 
+from bot.config import ConfigError
 
-class ShardError(ValueError):
+
+class ShardError(ConfigError):
     """A bad SHARD_COUNT / SHARD_IDS: the message says what to fix."""
 
 

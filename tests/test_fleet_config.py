@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import BotSettings
+from bot.config import BotSettings, ConfigError
 from bot.fleet import ShardError, parse_shard_ids, shard_of, start_waves
 from tests.test_cli import env_with, stardust
 
@@ -68,3 +68,39 @@ def test_no_component_waits_in_memory():
                              text), path
         for arg in re.findall(r"@component_callback\((.*)\)", text):
             assert re.fullmatch(r're\.compile\(r"\^\w+:"\)', arg), (path, arg)
+
+
+@pytest.mark.parametrize("name, value, what", [
+    ("DB_POOL_SIZE", "ten", "DB_POOL_SIZE='ten': give a whole number from 1 to 1000"),
+    ("DB_POOL_SIZE", "0", "from 1 to 1000"),
+    ("DB_POOL_SIZE", "-3", "from 1 to 1000"),
+    ("HEALTH_PORT", "80800", "HEALTH_PORT='80800': give a whole number from 0 to 65535"),
+    ("DEV_GUILD_ID", "my-guild", "DEV_GUILD_ID='my-guild'"),
+    ("SHUTDOWN_TIMEOUT", "soon", "SHUTDOWN_TIMEOUT='soon': give a number of seconds"),
+    ("SHUTDOWN_TIMEOUT", "nan", "from 0 to 900"),
+    ("SHUTDOWN_TIMEOUT", "-1", "from 0 to 900"),
+    ("ADMIN_IDS", "123,@alice", "ADMIN_IDS: '@alice' is not a Discord user id"),
+])
+def test_bad_numbers_in_the_environment_name_the_variable(name, value, what):
+    with pytest.raises(ConfigError) as info:
+        BotSettings({name: value})
+    assert what in str(info.value)
+
+
+def test_good_and_empty_numbers_in_the_environment():
+    settings = BotSettings({"DB_POOL_SIZE": " 25 ", "SHUTDOWN_TIMEOUT": "2.5",
+                            "DEV_GUILD_ID": "41771983423143937", "ADMIN_IDS": "1; 2"})
+    assert (settings.pool_size, settings.shutdown_timeout) == (25, 2.5)
+    assert settings.dev_guild_id == 41771983423143937 and settings.admin_ids == {1, 2}
+    defaults = BotSettings({})
+    assert (defaults.pool_size, defaults.health_port, defaults.shutdown_timeout,
+            defaults.dev_guild_id) == (10, 8080, 10.0, None)
+    assert BotSettings({"HEALTH_PORT": ""}).health_port == 0          # set but empty: off
+    assert BotSettings({"SHUTDOWN_TIMEOUT": ""}).shutdown_timeout == 10.0
+
+
+def test_run_refuses_a_bad_pool_size_in_one_line():
+    proc = stardust("run", env=env_with(DISCORD_TOKEN="x", DB_POOL_SIZE="lots"))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    (line,) = proc.stderr.strip().splitlines()
+    assert line.startswith("stardust: DB_POOL_SIZE='lots'") and "stardust run --help" in line

@@ -9,8 +9,8 @@ set search_path = pg_catalog, pg_temp
 as $$
 -- What is wrong with a setting's value under its rule (stardust.settings.kind, min_value,
 -- max_value), in words for the admin who typed it; null when nothing is. Every number
--- lies within [p_min, p_max]; an integer's (and each number of an object's) is whole, as
--- the functions read it with a cast to integer or bigint.
+-- lies within [p_min, p_max]; an integer's (and each number of an object's) is whole and
+-- written without a decimal point, as the functions cast its text to integer or bigint.
 declare
   v_bounds text := format('from %s to %s', coalesce(p_min::text, '-inf'),
                           coalesce(p_max::text, 'inf'));
@@ -89,7 +89,8 @@ begin
       v_pair := array[(v_val #>> '{}')::numeric];
     end if;
     foreach v_num in array v_pair loop
-      if (v_whole and v_num <> trunc(v_num)) or v_num < p_min or v_num > p_max then
+      -- whole: 1000.0 is refused too (its text, which the functions cast, is not an integer)
+      if (v_whole and scale(v_num) > 0) or v_num < p_min or v_num > p_max then
         return format('%sit must be a %s %s, not %s', v_label,
                       case when v_whole then 'whole number' else 'number' end, v_bounds,
                       v_num);

@@ -36,16 +36,19 @@ $$;
 update stardust.settings s
    set kind = r.kind, min_value = r.lo, max_value = r.hi
   from (values
-    -- a number past 2^31 - 1 overflows the functions' integer reads
+    -- a number past 2^31 - 1 overflows the functions' integer reads; lower bounds keep the
+    -- game working (a zero divides, a zero pull_max refuses every pull), upper bounds
+    -- below 2^31 - 1 keep one call's work or the battle formulas bounded
     ('signup_gems', 'integer', 0, 2147483647),
     ('signup_coins', 'integer', 0, 2147483647),
     ('rank_ssr_max', 'integer', 0, 2147483647),
     ('rank_sr_max', 'integer', 0, 2147483647),
     ('pull_cost', 'integer', 0, 2147483647),
+    -- the work of one call: pull_max and starter_pulls draws, scrap_max_units units
     ('pull_max', 'integer', 1, 100),
     ('rate_ssr', 'number', 0, 1),
     ('rate_sr', 'number', 0, 1),
-    ('pity_hard', 'integer', 1, 1000),
+    ('pity_hard', 'integer', 1, 2147483647),
     ('ten_pull_guarantee', 'boolean', null, null),
     -- unit_power takes dupe and bond levels up to 1,000
     ('dupe_cap', 'integer', 0, 1000),
@@ -54,7 +57,8 @@ update stardust.settings s
     ('starter_pulls', 'integer', 1, 100),
     ('scrap_max_units', 'integer', 1, 100000),
     ('battle_variance', 'range', 0, 10),
-    ('bounty_keys_max', 'integer', 1, 100),
+    ('bounty_keys_max', 'integer', 1, 2147483647),
+    -- (minutes x 60 must fit an integer)
     ('bounty_key_minutes', 'integer', 1, 10080),
     ('bounty_board_minutes', 'integer', 1, 10080),
     ('bounty_ur_chance', 'number', 0, 1),
@@ -63,7 +67,7 @@ update stardust.settings s
     ('bounty_ur_gems', 'integer', 0, 2147483647),
     ('bounty_ur_coins', 'integer', 0, 2147483647),
     ('bond_cap', 'integer', 0, 1000),
-    ('preset_max', 'integer', 0, 100),
+    ('preset_max', 'integer', 0, 2147483647),
     ('checkin_gems', 'integer', 0, 2147483647),
     ('expedition_min_claim_seconds', 'integer', 0, 86400),
     ('expedition_max_hours', 'number', 0, 8760),
@@ -71,7 +75,7 @@ update stardust.settings s
     ('shop_discount_level', 'integer', 0, 2147483647),
     ('shop_discount', 'number', 0, 1),
     ('item_shop', 'item_prices', 1, 2147483647),
-    ('raid_tickets', 'integer', 0, 100),
+    ('raid_tickets', 'integer', 0, 2147483647),
     ('raid_reward_gems', 'integer', 0, 2147483647),
     ('raid_reward_coins', 'integer', 0, 2147483647),
     ('raid_kill_gems', 'integer', 0, 2147483647),

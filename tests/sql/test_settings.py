@@ -55,10 +55,13 @@ _REWARDS = {"R": "bond_small", "SR": "bond_med", "SSR": "bond_large", "UR": "bon
 REFUSED = [
     ("pull_cost", 1000.5, "whole number from 0 to 2147483647, not 1000.5"),
     ("pull_cost", 1e30, "from 0 to 2147483647"),
+    ("pull_cost", 1000.0, "whole number from 0 to 2147483647, not 1000.0"),  # '1000.0'::bigint
+    ("scrap_gems", {"R": 100, "SR": 500.0, "SSR": 1}, "SR: it must be a whole number"),
     ("signup_gems", -5, "from 0 to"),
     ("signup_gems", "lots", "must be a whole number"),
     ("pull_max", 0, "from 1 to 100"),
-    ("pity_hard", 0, "from 1 to 1000"),
+    ("pity_hard", 0, "from 1 to 2147483647"),
+    ("raid_tickets", -1, "from 0 to 2147483647"),
     ("dupe_cap", 1001, "from 0 to 1000"),
     ("bounty_key_minutes", 0, "from 1 to"),
     ("shop_discount", 1.5, "number from 0 to 1, not 1.5"),

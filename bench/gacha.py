@@ -23,7 +23,8 @@ Throughput is taken in steady state (each connection has pulled before the clock
 the bot's pool keeps its connections). After the table, informational: the yardstick with
 the secondary indexes the flat reads keep on the game's inventory (bench_yardstick_ix),
 which shows what those indexes alone cost a 10-pull, as written (ten upserts) and in its
-cheapest shape (one upsert statement for the ten draws).
+cheapest shape (one upsert statement for the ten draws); then the full pull against that
+cheapest shape (what a goal re-based on those indexes would read).
 
 The HEADLINE table runs with PostgreSQL's durable defaults (fsync and synchronous_commit
 on); the second table is the same with fsync off. --durable prints only the first, --fast
@@ -579,6 +580,12 @@ def print_table(title: str, results: list[dict[str, float]]) -> None:
             ("  same, one upsert statement, hot /s", "ohot", "yhot", ", one statement")):
         print(f"{name:<40} {med(key):10.2f} {med(ykey):10.2f} {med(key) / med(ykey):6.2f}x"
               f"  (yardstick with the game's inventory indexes{what} / yardstick)")
+    # the same full pull against that cheapest indexed shape: what a goal re-based on the
+    # flat reads' indexes would read (docs/BENCH.md)
+    for name, key, ykey in (("  full pull / that shape, p50 (ms)", "e50", "o50"),
+                            ("  full pull / that shape, hot user /s", "hot", "ohot")):
+        print(f"{name:<40} {med(key):10.2f} {med(ykey):10.2f} {med(key) / med(ykey):6.2f}x"
+              "  (full pull / yardstick with the inventory indexes, one statement)")
 
 
 async def run_headline(url: str, title: str, seconds: float, rounds: int, n: int) -> None:

@@ -4,7 +4,8 @@ language plpgsql stable
 set search_path = pg_catalog, pg_temp
 as $$
 -- Validates a rewards object {"gems": n, "coins": n, "items": {"item": qty}} and returns it
--- normalised (zero amounts dropped); SDARG with the first problem otherwise.
+-- normalised (zero amounts dropped, whole numbers written as integers: 1000.0 -> 1000);
+-- SDARG with the first problem otherwise.
 declare
   v_key  text;
   v_item record;
@@ -28,8 +29,9 @@ begin
         raise exception 'Reward % must be a whole number from 0 to 1,000,000,000', v_key
           using errcode = 'SDARG', hint = '{"gems": 5000}';
       end if;
-      if (p_rewards ->> v_key)::bigint > 0 then
-        v_out := v_out || jsonb_build_object(v_key, (p_rewards ->> v_key)::bigint);
+      -- (through numeric: 1000.0 is whole, but its text does not cast to bigint)
+      if (p_rewards ->> v_key)::numeric > 0 then
+        v_out := v_out || jsonb_build_object(v_key, (p_rewards ->> v_key)::numeric::bigint);
       end if;
     end if;
   end loop;
@@ -50,7 +52,13 @@ begin
           using errcode = 'SDARG', hint = '{"items": {"ssr_token": 1}}';
       end if;
     end loop;
-    v_out := v_out || jsonb_build_object('items', p_rewards -> 'items');
+    -- quantities as integers: 1.0 is whole, but its text '1.0' does not cast to integer
+    -- (no items, {}: nothing to add, as a zero amount)
+    v_out := v_out || coalesce((
+      select jsonb_build_object('items',
+                                jsonb_object_agg(i.key, (i.value #>> '{}')::numeric::integer))
+        from jsonb_each(p_rewards -> 'items') i
+      having count(*) > 0), '{}'::jsonb);
   end if;
   if v_out = '{}'::jsonb then
     raise exception 'Rewards are empty' using errcode = 'SDARG',

@@ -153,6 +153,35 @@ async def test_admin_defined_rewards_can_be_items(conn):
     assert await rewards_paid(conn) == [(0, 5)]
 
 
+async def test_a_reward_that_does_not_read_is_refused_when_written(conn):
+    # before, such a row was taken, and every pull that reached its threshold failed
+    insert = ("insert into stardust.achievements (key, name, description, condition,"
+              " threshold, reward) values ('big', 'Big', 'Pull 5 times.', 'pulls_made', 5, $1)")
+    for reward in ({"gems": "lots"}, {"gems": 1.5}, {"gems": -1}, {"gem": 100},
+                   {"items": {"excalibur": 1}}, {"items": {"ssr_token": 0}}, [100],
+                   {"items": {}}, {"gems": 0}):
+        with sqlstate("SDARG"):
+            await conn.execute(insert, json.dumps(reward))
+    with sqlstate("SDARG"):
+        await conn.execute("""update stardust.achievements set reward = '{"gems": "x"}'
+                               where key = 'first_ssr'""")
+    assert await conn.fetchval("select reward from stardust.achievements"
+                               " where key = 'first_ssr'") == '{"gems": 2000}'
+    # whole numbers written with a decimal point are kept as integers; {} is a badge only
+    await conn.execute(insert, '{"gems": 1000.0, "items": {"ssr_token": 2.0}}')
+    await conn.execute(insert.replace("'big', 'Big'", "'badge', 'Badge'"), "{}")
+    assert json.loads(await conn.fetchval(
+        "select reward from stardust.achievements where key = 'big'")) == {
+            "gems": 1000, "items": {"ssr_token": 2}}
+    await load_catalogue(conn)
+    await conn.fetchrow("select * from stardust.get_user(1)")
+    await conn.fetch("select * from stardust.pull(1, 5)")
+    assert {"big", "badge"} <= await unlocked(conn)
+    assert await conn.fetchval("select qty from stardust.user_items where item = 'ssr_token'") == 2
+    await assert_rewards_paid_once(conn)
+    await assert_ledger_balanced(conn)
+
+
 async def test_concurrent_pulls_crossing_a_threshold_unlock_once(conn, connections):
     await load_catalogue(conn)
     await conn.fetchrow("select * from stardust.get_user(1)")

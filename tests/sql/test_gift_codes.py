@@ -28,6 +28,7 @@ async def test_create_normalises_and_validates(conn):
         with sqlstate("SDDON"):                    # exists (case-insensitively)
             await create(conn, "Welcome-2026")
         for code, rewards, limit, expires in (
+                ("OK1", {"items": {}}, 1, None),                   # nothing in it either
                 ("no", {"gems": 1}, 1, None),                      # too short
                 ("HAS SPACE", {"gems": 1}, 1, None),
                 (None, {"gems": 1}, 1, None),
@@ -49,6 +50,16 @@ async def test_create_normalises_and_validates(conn):
                                 " 1, stardust._now() - interval '1 minute')")
         with sqlstate("SDARG"):                    # rewards not an object
             await conn.fetchrow("select * from stardust.create_gift_code('OK1', '[1]', 1)")
+
+
+async def test_whole_numbers_with_a_decimal_point_are_kept_as_integers(conn):
+    # '1.0' does not cast to integer: such a code was taken and every redemption failed
+    row = await create(conn, "DECIMAL", {"gems": 500.0, "items": {"ssr_token": 1.0}}, 5)
+    assert json.loads(row["rewards"]) == {"gems": 500, "items": {"ssr_token": 1}}
+    await conn.fetchrow("select * from stardust.get_user(1)")
+    await conn.fetchrow("select * from stardust.redeem_code(1, 'DECIMAL')")
+    assert await conn.fetchval("select qty from stardust.user_items where user_id = 1"
+                               " and item = 'ssr_token'") == 1
 
 
 async def test_the_bot_cannot_create_codes(conn, bot_conn):

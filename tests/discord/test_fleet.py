@@ -196,17 +196,38 @@ async def test_a_misrouted_interaction_is_dropped_and_counted(fleet):
     assert not [c for c in fake.calls if is_callback(p)(c)]
 
 
+# read in a child process: a client built here, in the tests' process, would take over the
+# extensions' commands (interactions.py keeps them on the classes) with its own services, and
+# the session's in-process test bot (tests/discord/conftest.py) would then answer every
+# command with them (with random test order, dozens of its tests failed after this one)
+_REGISTERED = """
+from bot.discord import Services
+from bot.discord.client import create_client
+
+
+class NoDb:
+    pool_stats = None
+
+
+client = create_client(Services(db=NoDb()))
+for name in sorted({p.pattern for p in client._regex_component_callbacks}
+                   | set(client._component_callbacks)):
+    print(name)
+"""
+
+
+def registered_components() -> set[str]:
+    """Every component callback the bot registers: custom ids and custom-id patterns."""
+    proc = subprocess.run([sys.executable, "-c", _REGISTERED], capture_output=True, text=True,
+                          timeout=120, cwd=Path(__file__).resolve().parents[2])
+    assert proc.returncode == 0, proc.stderr
+    return set(proc.stdout.split())
+
+
 async def test_every_component_works_after_its_process_restarted(fleet):
     """Every button the bot draws carries its state (custom_id and the database): drawn by
     one process, clicked after that process restarted, each is answered by the new one."""
-    from bot.discord import Services
-    from bot.discord.client import create_client
-
-    class _NoDb:
-        pool_stats = None
-    client = create_client(Services(db=_NoDb()))
-    registered = {pattern.pattern for pattern in client._regex_component_callbacks}
-    registered |= set(client._component_callbacks)
+    registered = registered_components()
 
     fake, guild = fleet.fake, GUILDS[1]
     users = {"inventory": 5120, "scrap": 5121, "forget": 5122}

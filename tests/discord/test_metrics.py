@@ -9,7 +9,6 @@ import asyncio
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.discord import Services
 from bot.discord.client import create_client, start_health_server
 from bot.metrics import Metrics
 from tests.discord.fake_discord import answer, slash
@@ -81,7 +80,9 @@ async def test_metrics_count_commands_by_outcome(bot, unused_tcp_port, monkeypat
 
 async def test_each_client_has_its_own_registry(bot):
     """Two bots in one Python process (as in these tests) keep separate counts."""
-    other = create_client(Services(db=bot.services.db), metrics=Metrics())
+    # the same services: interactions.py rebinds the extensions' commands to the newest
+    # client's extensions, which the session's test bot then answers with (test_fleet.py)
+    other = create_client(bot.services, metrics=Metrics())
     assert other.metrics.registry is not bot.client.metrics.registry
     labels = {"command": "/spark", "outcome": "SDSPK"}
     mine = bot.client.metrics.registry.get_sample_value("stardust_commands_total", labels)

@@ -6,3 +6,5 @@ alter table stardust.settings drop constraint if exists settings_bounds,
 -- the achievements' reward check came with the same release (function files)
 drop trigger if exists achievements_check on stardust.achievements;
 drop function if exists stardust._achievements_check();
+drop trigger if exists gift_codes_check on stardust.gift_codes;
+drop function if exists stardust._gift_codes_check();

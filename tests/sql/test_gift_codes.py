@@ -62,6 +62,21 @@ async def test_whole_numbers_with_a_decimal_point_are_kept_as_integers(conn):
                                " and item = 'ssr_token'") == 1
 
 
+async def test_codes_written_by_hand_meet_the_same_check(conn):
+    insert = ("insert into stardust.gift_codes (code, rewards, usage_limit)"
+              " values ('BYHAND', $1::jsonb, 5)")
+    async with unchanged(conn):
+        for rewards in ({"gems": "lots"}, {"items": {"excalibur": 1}}, {}, [5]):
+            with sqlstate("SDARG"):
+                await conn.execute(insert, json.dumps(rewards))
+    await conn.execute(insert, '{"coins": 10.0, "items": {"ssr_token": 1.0}}')
+    assert json.loads(await conn.fetchval(
+        "select rewards from stardust.gift_codes where code = 'BYHAND'")) == {
+            "coins": 10, "items": {"ssr_token": 1}}
+    with sqlstate("SDARG"):
+        await conn.execute("""update stardust.gift_codes set rewards = '{"gems": -1}'""")
+
+
 async def test_the_bot_cannot_create_codes(conn, bot_conn):
     with sqlstate("42501"):
         await create(bot_conn)
